@@ -1,0 +1,67 @@
+/* The architecture boundary, live half (DESIGN.md section 3): what the tool
+ * needs to borrow a stopped thread of a traced process (save its whole
+ * state, call the runtime's entry, put everything back), and what the
+ * runtime's entry trampoline provides. Only the native backend is built;
+ * ulp/ and preload/ use this header and never test the architecture.
+ * Protocol: docs/apply-protocol.md. */
+#ifndef PULP_CORE_ARCH_LIVE_H
+#define PULP_CORE_ARCH_LIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* ---- tool side (arch/<arch>/regs.c) -------------------------------- */
+
+/* Everything of one ptrace-stopped thread that a call could change: general
+ * registers, the full FP/vector state, the signal mask. Opaque. */
+struct arch_live_thread;
+
+/* Reads the state of tid, which must be in a ptrace stop. */
+int arch_live_save(pid_t tid, struct arch_live_thread **out,
+                   struct pulp_err *e);
+void arch_live_free(struct arch_live_thread *t);
+
+uint64_t arch_live_pc(const struct arch_live_thread *t);
+uint64_t arch_live_sp(const struct arch_live_thread *t);
+
+/* Only the program counter of a stopped thread (cheap: no FP state). */
+int arch_live_get_pc(pid_t tid, uint64_t *pc, struct pulp_err *e);
+
+/* Serialises into ctx (at most max bytes, 64-aligned in the target) the
+ * context the runtime restores by itself if the tool disappears: the
+ * registers as the thread would resume them, an interrupted system call
+ * already rewound for restart as the kernel does when no handler runs.
+ * Returns the length used, or a negative errno. */
+long arch_live_encode_ctx(const struct arch_live_thread *t, void *ctx,
+                          size_t max, struct pulp_err *e);
+
+/* Points the stopped thread at entry (the runtime trampoline) on the stack
+ * whose 16-aligned top is stack_top, with signals blocked and no system
+ * call restart on the way in. Changes the registers, then the signal mask. */
+int arch_live_setup_call(pid_t tid, const struct arch_live_thread *t,
+                         uint64_t entry, uint64_t stack_top,
+                         struct pulp_err *e);
+
+/* Puts back exactly the saved state (registers as saved, so the kernel
+ * itself restarts an interrupted system call after the stop; FP/vector
+ * state; signal mask). tid must be in a ptrace stop. */
+int arch_live_restore(pid_t tid, const struct arch_live_thread *t,
+                      struct pulp_err *e);
+
+/* ---- runtime side (arch/<arch>/trampoline.S) ----------------------- */
+
+/* Where the tool points the borrowed thread: blocks signals, calls
+ * pulp_remote_handle() on the hijack stack and, when that returns, restores
+ * the context found in pulp_arch_self_ctx and jumps back to the thread's
+ * own code. Never executes a trap. */
+void pulp_arch_remote_entry(void);
+
+/* Defined by the runtime (preload/remote.c): PULP_CTX_MAX bytes, 64-aligned,
+ * hidden. The runtime copies pulp_control.ctx here before it lets go of
+ * the control block; the trampoline restores from it. */
+extern unsigned char pulp_arch_self_ctx[];
+
+#endif

@@ -1,0 +1,546 @@
+/* The tool's ELF reader over libelf. See elf_file.h. */
+#include "elf_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct elf_file {
+  char *path;
+  int fd;
+  int writable;
+  int dirty;
+  Elf *elf;
+  GElf_Ehdr ehdr;
+  struct elf_file *debug; /* separate debug file (.symtab), lazily opened */
+  int debug_tried;
+};
+
+static int libelf_ready(void)
+{
+  static int ready;
+
+  if (!ready) {
+    if (elf_version(EV_CURRENT) == EV_NONE)
+      return 0;
+    ready = 1;
+  }
+  return 1;
+}
+
+int elf_file_open(const char *path, int writable, struct elf_file **out,
+                  struct pulp_err *e)
+{
+  struct elf_file *f;
+
+  if (!libelf_ready())
+    return err_set(e, -ENOSYS, "libelf: %s", elf_errmsg(-1));
+  f = calloc(1, sizeof(*f));
+  if (!f)
+    return err_set(e, -ENOMEM, "%s: out of memory", path);
+  f->path = strdup(path);
+  f->writable = writable;
+  f->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  if (f->fd < 0) {
+    int code = -errno;
+    free(f->path);
+    free(f);
+    return err_sys(e, code, "%s", path);
+  }
+  f->elf = elf_begin(f->fd, writable ? ELF_C_RDWR : ELF_C_READ, NULL);
+  if (!f->elf || elf_kind(f->elf) != ELF_K_ELF || !gelf_getehdr(f->elf, &f->ehdr) ||
+      gelf_getclass(f->elf) != ELFCLASS64) {
+    elf_file_close(f);
+    return err_set(e, -ENOEXEC, "%s: not a 64-bit ELF file", path);
+  }
+  if (writable)
+    elf_flagelf(f->elf, ELF_C_SET, ELF_F_LAYOUT);
+  *out = f;
+  return 0;
+}
+
+void elf_file_close(struct elf_file *f)
+{
+  if (!f)
+    return;
+  if (f->debug)
+    elf_file_close(f->debug);
+  if (f->elf) {
+    if (f->dirty)
+      elf_update(f->elf, ELF_C_WRITE);
+    elf_end(f->elf);
+  }
+  if (f->fd >= 0)
+    close(f->fd);
+  free(f->path);
+  free(f);
+}
+
+const char *elf_file_path(const struct elf_file *f)
+{
+  return f->path;
+}
+
+uint16_t elf_file_machine(const struct elf_file *f)
+{
+  return f->ehdr.e_machine;
+}
+
+int elf_file_type(const struct elf_file *f)
+{
+  return f->ehdr.e_type;
+}
+
+int elf_file_big_endian(const struct elf_file *f)
+{
+  return f->ehdr.e_ident[EI_DATA] == ELFDATA2MSB;
+}
+
+static Elf_Scn *find_section(const struct elf_file *f, const char *name,
+                             GElf_Shdr *shdr)
+{
+  size_t shstrndx;
+  Elf_Scn *scn = NULL;
+
+  if (elf_getshdrstrndx(f->elf, &shstrndx) != 0)
+    return NULL;
+  while ((scn = elf_nextscn(f->elf, scn))) {
+    const char *n;
+    if (!gelf_getshdr(scn, shdr))
+      continue;
+    n = elf_strptr(f->elf, shstrndx, shdr->sh_name);
+    if (n && strcmp(n, name) == 0)
+      return scn;
+  }
+  return NULL;
+}
+
+static Elf_Scn *find_section_type(const struct elf_file *f, Elf64_Word type,
+                                  GElf_Shdr *shdr)
+{
+  Elf_Scn *scn = NULL;
+
+  while ((scn = elf_nextscn(f->elf, scn)))
+    if (gelf_getshdr(scn, shdr) && shdr->sh_type == type)
+      return scn;
+  return NULL;
+}
+
+size_t elf_file_build_id(const struct elf_file *f, uint8_t *buf, size_t max)
+{
+  Elf_Scn *scn = NULL;
+  GElf_Shdr shdr;
+
+  while ((scn = elf_nextscn(f->elf, scn))) {
+    Elf_Data *d;
+    GElf_Nhdr nh;
+    size_t off = 0, noff, doff;
+
+    if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_NOTE)
+      continue;
+    d = elf_getdata(scn, NULL);
+    while (d && (off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
+      if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+          memcmp((char *)d->d_buf + noff, "GNU", 4) == 0) {
+        size_t n = nh.n_descsz < max ? nh.n_descsz : max;
+        memcpy(buf, (char *)d->d_buf + doff, n);
+        return n;
+      }
+    }
+  }
+  return 0;
+}
+
+int elf_file_is_executable(const struct elf_file *f)
+{
+  GElf_Shdr shdr;
+  return f->ehdr.e_type == ET_EXEC || find_section(f, ".interp", &shdr);
+}
+
+const char *elf_file_soname(const struct elf_file *f)
+{
+  GElf_Shdr shdr;
+  Elf_Scn *scn = find_section_type(f, SHT_DYNAMIC, &shdr);
+  Elf_Data *d;
+
+  if (!scn || !(d = elf_getdata(scn, NULL)))
+    return NULL;
+  for (size_t i = 0; i < shdr.sh_size / sizeof(Elf64_Dyn); i++) {
+    GElf_Dyn dyn;
+    if (!gelf_getdyn(d, (int)i, &dyn))
+      break;
+    if (dyn.d_tag == DT_SONAME)
+      return elf_strptr(f->elf, shdr.sh_link, dyn.d_un.d_val);
+  }
+  return NULL;
+}
+
+/* Splits "name@VER", "name@@VER" and "name,N". */
+struct sym_spec {
+  char name[256];
+  const char *version; /* points into spec; NULL when none */
+  int pos;             /* 0 = not given */
+};
+
+static int parse_spec(const char *spec, struct sym_spec *s)
+{
+  const char *at = strchr(spec, '@');
+  const char *comma = strrchr(spec, ',');
+  size_t n;
+
+  memset(s, 0, sizeof(*s));
+  n = at ? (size_t)(at - spec) : comma ? (size_t)(comma - spec) : strlen(spec);
+  if (n == 0 || n >= sizeof(s->name))
+    return -EINVAL;
+  memcpy(s->name, spec, n);
+  if (at) {
+    s->version = at + 1;
+    if (*s->version == '@')
+      s->version++;
+  } else if (comma) {
+    char *end;
+    long v = strtol(comma + 1, &end, 10);
+    if (*end || v < 1)
+      return -EINVAL;
+    s->pos = (int)v;
+  }
+  return 0;
+}
+
+/* The version name of .dynsym entry idx, or NULL. */
+static const char *dynsym_version(const struct elf_file *f, size_t idx)
+{
+  GElf_Shdr vs_sh, vd_sh;
+  Elf_Scn *vs = find_section_type(f, SHT_GNU_versym, &vs_sh);
+  Elf_Scn *vd = find_section_type(f, SHT_GNU_verdef, &vd_sh);
+  Elf_Data *vsd, *vdd;
+  GElf_Versym ver;
+  size_t off = 0;
+
+  if (!vs || !vd || !(vsd = elf_getdata(vs, NULL)) ||
+      !(vdd = elf_getdata(vd, NULL)) || !gelf_getversym(vsd, (int)idx, &ver))
+    return NULL;
+  ver &= 0x7fff;
+  for (size_t i = 0; i < vd_sh.sh_info; i++) {
+    GElf_Verdef def;
+    GElf_Verdaux aux;
+    if (!gelf_getverdef(vdd, (int)off, &def))
+      break;
+    if (def.vd_ndx == ver && gelf_getverdaux(vdd, (int)(off + def.vd_aux), &aux))
+      return elf_strptr(f->elf, vd_sh.sh_link, aux.vda_name);
+    if (!def.vd_next)
+      break;
+    off += def.vd_next;
+  }
+  return NULL;
+}
+
+static void fill_sym(struct elf_sym *out, const GElf_Sym *s, int dynamic)
+{
+  out->value = s->st_value;
+  out->size = s->st_size;
+  out->type = GELF_ST_TYPE(s->st_info);
+  out->bind = GELF_ST_BIND(s->st_info);
+  out->shndx = s->st_shndx;
+  out->dynamic = dynamic;
+}
+
+/* Searches one symbol table. Returns 1 found, 0 not found, <0 error. */
+static int search_table(struct elf_file *f, Elf64_Word type,
+                        const struct sym_spec *s, struct elf_sym *out,
+                        struct pulp_err *e)
+{
+  GElf_Shdr shdr;
+  Elf_Scn *scn = find_section_type(f, type, &shdr);
+  Elf_Data *d;
+  int nlocal = 0, found = 0;
+  GElf_Sym first = {0};
+
+  if (!scn || !(d = elf_getdata(scn, NULL)) || !shdr.sh_entsize)
+    return 0;
+  for (size_t i = 1; i < shdr.sh_size / shdr.sh_entsize; i++) {
+    GElf_Sym sym;
+    const char *n;
+    size_t len = strlen(s->name);
+
+    if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
+      continue;
+    n = elf_strptr(f->elf, shdr.sh_link, sym.st_name);
+    if (!n || strncmp(n, s->name, len) != 0)
+      continue;
+    if (type == SHT_DYNSYM) {
+      const char *v;
+      if (n[len] != '\0')
+        continue;
+      v = dynsym_version(f, i);
+      if (s->version && (!v || strcmp(v, s->version) != 0))
+        continue;
+      fill_sym(out, &sym, 1);
+      return 1;
+    }
+    /* .symtab spells versioned symbols "name@VER" / "name@@VER". */
+    if (s->version) {
+      const char *at = n + len;
+      if (*at != '@')
+        continue;
+      at++;
+      if (*at == '@')
+        at++;
+      if (strcmp(at, s->version) != 0)
+        continue;
+    } else if (n[len] != '\0') {
+      continue;
+    }
+    if (GELF_ST_BIND(sym.st_info) != STB_LOCAL) {
+      if (!s->pos) {
+        fill_sym(out, &sym, 0);
+        return 1;
+      }
+      continue;
+    }
+    nlocal++;
+    if (s->pos && nlocal == s->pos) {
+      fill_sym(out, &sym, 0);
+      return 1;
+    }
+    if (!found) {
+      first = sym;
+      found = 1;
+    }
+  }
+  if (s->pos)
+    return nlocal ? err_set(e, -ENOENT,
+                            "%s: only %d local symbols named '%s'", f->path,
+                            nlocal, s->name)
+                  : 0;
+  if (nlocal > 1)
+    return err_set(e, -EEXIST,
+                   "%s: %d local symbols named '%s': write '%s,N' to choose",
+                   f->path, nlocal, s->name, s->name);
+  if (found) {
+    fill_sym(out, &first, 0);
+    return 1;
+  }
+  return 0;
+}
+
+/* The separate debug file, by build-id under /usr/lib/debug/.build-id. */
+static struct elf_file *debug_file(struct elf_file *f)
+{
+  uint8_t id[PULP_BUILD_ID_MAX];
+  size_t n;
+  char path[512];
+  const char *root = getenv("PULP_DEBUG_ROOT");
+  int off;
+
+  if (f->debug_tried)
+    return f->debug;
+  f->debug_tried = 1;
+  n = elf_file_build_id(f, id, sizeof(id));
+  if (n < 2)
+    return NULL;
+  off = snprintf(path, sizeof(path), "%s/.build-id/%02x/",
+                 root ? root : "/usr/lib/debug", id[0]);
+  for (size_t i = 1; i < n && off < (int)sizeof(path) - 8; i++)
+    off += snprintf(path + off, sizeof(path) - off, "%02x", id[i]);
+  snprintf(path + off, sizeof(path) - off, ".debug");
+  if (elf_file_open(path, 0, &f->debug, NULL) != 0)
+    f->debug = NULL;
+  return f->debug;
+}
+
+int elf_file_find_symbol(struct elf_file *f, const char *spec,
+                         struct elf_sym *out, struct pulp_err *e)
+{
+  struct sym_spec s;
+  struct elf_file *dbg;
+  int r;
+
+  if (parse_spec(spec, &s) != 0)
+    return err_set(e, -EINVAL, "bad symbol name '%s'", spec);
+  if (!s.pos) {
+    r = search_table(f, SHT_DYNSYM, &s, out, e);
+    if (r)
+      return r < 0 ? r : 0;
+  }
+  r = search_table(f, SHT_SYMTAB, &s, out, e);
+  if (r)
+    return r < 0 ? r : 0;
+  dbg = debug_file(f);
+  if (dbg) {
+    r = search_table(dbg, SHT_SYMTAB, &s, out, e);
+    if (r)
+      return r < 0 ? r : 0;
+  }
+  return err_set(e, -ENOENT, "%s: no symbol '%s'", f->path, spec);
+}
+
+/* Finds the section holding [vaddr, vaddr+len) with file contents. */
+static Elf_Data *data_at(const struct elf_file *f, uint64_t vaddr, size_t len,
+                         size_t *off)
+{
+  Elf_Scn *scn = NULL;
+  GElf_Shdr shdr;
+
+  while ((scn = elf_nextscn(f->elf, scn))) {
+    Elf_Data *d;
+    if (!gelf_getshdr(scn, &shdr) || shdr.sh_type == SHT_NOBITS ||
+        !(shdr.sh_flags & SHF_ALLOC))
+      continue;
+    if (vaddr < shdr.sh_addr || vaddr + len > shdr.sh_addr + shdr.sh_size)
+      continue;
+    d = elf_getdata(scn, NULL);
+    if (!d || !d->d_buf)
+      return NULL;
+    *off = vaddr - shdr.sh_addr;
+    return d;
+  }
+  return NULL;
+}
+
+int elf_file_read(const struct elf_file *f, uint64_t vaddr, void *buf,
+                  size_t len)
+{
+  size_t off;
+  Elf_Data *d = data_at(f, vaddr, len, &off);
+
+  if (!d || off + len > d->d_size)
+    return -EFAULT;
+  memcpy(buf, (char *)d->d_buf + off, len);
+  return 0;
+}
+
+int elf_file_write(struct elf_file *f, uint64_t vaddr, const void *buf,
+                   size_t len)
+{
+  size_t off;
+  Elf_Data *d;
+
+  if (!f->writable)
+    return -EBADF;
+  d = data_at(f, vaddr, len, &off);
+  if (!d || off + len > d->d_size)
+    return -EFAULT;
+  memcpy((char *)d->d_buf + off, buf, len);
+  elf_flagdata(d, ELF_C_SET, ELF_F_DIRTY);
+  f->dirty = 1;
+  return 0;
+}
+
+static uint64_t relative_reloc_type(uint16_t machine)
+{
+  switch (machine) {
+  case EM_X86_64:
+    return 8; /* R_X86_64_RELATIVE */
+  case EM_PPC64:
+    return 22; /* R_PPC64_RELATIVE */
+  case EM_S390:
+    return 12; /* R_390_RELATIVE */
+  }
+  return (uint64_t)-1;
+}
+
+/* In a shared object a pointer's value may live only in its RELA addend:
+ * apply the RELATIVE relocations that fall into [start, start + 8 * n). */
+static void apply_relative(const struct elf_file *f, uint64_t start,
+                           uint64_t *v, size_t n)
+{
+  Elf_Scn *scn = NULL;
+  GElf_Shdr shdr;
+  uint64_t rtype = relative_reloc_type(f->ehdr.e_machine);
+
+  while ((scn = elf_nextscn(f->elf, scn))) {
+    Elf_Data *d;
+    if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_RELA ||
+        !(shdr.sh_flags & SHF_ALLOC) || !shdr.sh_entsize)
+      continue;
+    d = elf_getdata(scn, NULL);
+    for (size_t i = 0; d && i < shdr.sh_size / shdr.sh_entsize; i++) {
+      GElf_Rela r;
+      if (!gelf_getrela(d, (int)i, &r) || GELF_R_TYPE(r.r_info) != rtype ||
+          r.r_offset < start || r.r_offset >= start + 8 * n ||
+          (r.r_offset - start) % 8)
+        continue;
+      v[(r.r_offset - start) / 8] = (uint64_t)r.r_addend;
+    }
+  }
+}
+
+int elf_file_patchable_entries(const struct elf_file *f, uint64_t **out,
+                               size_t *n, struct pulp_err *e)
+{
+  GElf_Shdr shdr;
+  Elf_Scn *scn = find_section(f, "__patchable_function_entries", &shdr);
+  Elf_Data *d;
+  uint64_t *v;
+  size_t count;
+  const int host_data = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? ELFDATA2MSB
+                                                               : ELFDATA2LSB;
+
+  if (!scn)
+    return err_set(e, -ENODATA, "%s: no __patchable_function_entries section",
+                   f->path);
+  d = elf_getdata(scn, NULL); /* translated to host byte order */
+  if (!d || !d->d_buf) {
+    *out = NULL;
+    *n = 0;
+    return 0;
+  }
+  count = d->d_size / 8;
+  v = calloc(count ? count : 1, sizeof(*v));
+  if (!v)
+    return err_set(e, -ENOMEM, "out of memory");
+  for (size_t i = 0; i < count; i++) {
+    uint64_t raw;
+    memcpy(&raw, (char *)d->d_buf + i * 8, 8);
+    if (d->d_type == ELF_T_BYTE && f->ehdr.e_ident[EI_DATA] != host_data)
+      raw = __builtin_bswap64(raw);
+    v[i] = raw;
+  }
+  apply_relative(f, shdr.sh_addr, v, count);
+  *out = v;
+  *n = count;
+  return 0;
+}
+
+static int each_in_table(const struct elf_file *f, Elf64_Word type,
+                         int (*fn)(const char *, const struct elf_sym *, void *),
+                         void *arg)
+{
+  GElf_Shdr shdr;
+  Elf_Scn *scn = find_section_type(f, type, &shdr);
+  Elf_Data *d;
+
+  if (!scn || !(d = elf_getdata(scn, NULL)) || !shdr.sh_entsize)
+    return 0;
+  for (size_t i = 1; i < shdr.sh_size / shdr.sh_entsize; i++) {
+    GElf_Sym sym;
+    struct elf_sym es;
+    const char *n;
+    int r;
+    if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
+        GELF_ST_TYPE(sym.st_info) != STT_FUNC)
+      continue;
+    n = elf_strptr(f->elf, shdr.sh_link, sym.st_name);
+    if (!n)
+      continue;
+    fill_sym(&es, &sym, type == SHT_DYNSYM);
+    if ((r = fn(n, &es, arg)))
+      return r;
+  }
+  return 0;
+}
+
+int elf_file_each_function(const struct elf_file *f,
+                           int (*fn)(const char *, const struct elf_sym *,
+                                     void *),
+                           void *arg)
+{
+  int r = each_in_table(f, SHT_SYMTAB, fn, arg);
+  return r ? r : each_in_table(f, SHT_DYNSYM, fn, arg);
+}

@@ -1,0 +1,58 @@
+/* The control block through which `ulp trigger` drives the runtime in a
+ * live process (see docs/apply-protocol.md). It lives in libpulp.so's data,
+ * exported as PULP_CONTROL_SYMBOL; the tool finds it through the ELF file of
+ * the mapped runtime plus its load base, and reads/writes it with
+ * process_vm_readv / /proc/PID/mem. Tool and runtime must be the same build:
+ * the tool refuses a control block whose abi_version differs. */
+#ifndef PULP_CORE_REMOTE_H
+#define PULP_CORE_REMOTE_H
+
+#include <stdint.h>
+
+#define PULP_CONTROL_SYMBOL "__pulp_control"
+#define PULP_CONTROL_MAGIC 0x314e4f43504c5550ull /* "PULPCON1" little end */
+#define PULP_CONTROL_ABI 1
+
+#define PULP_REQUEST_MAX 8192
+#define PULP_CTX_MAX 8192 /* saved register context, arch-defined layout */
+#define PULP_HIJACK_STACK 262144 /* dlopen + the engine run on it */
+
+enum pulp_remote_state {
+  PULP_RS_IDLE = 0,     /* nobody is using the block */
+  PULP_RS_CALLING = 1,  /* tool set up a request and resumed the thread */
+  PULP_RS_PREPARED = 2, /* runtime: plan ready at plan_addr, waiting */
+  PULP_RS_COMMIT = 3,   /* tool: plan written, every thread was stopped */
+  PULP_RS_ABORT = 4,    /* tool or runtime timeout: nothing was written */
+  PULP_RS_DONE = 5,     /* runtime: finished; result/error valid; the
+                           borrowed thread is parked for the tool to restore */
+};
+/* The runtime also moves DONE -> IDLE itself when it restores the borrowed
+ * thread on its own (tool gone or too slow); a tool that then finds IDLE
+ * only detaches. */
+
+enum pulp_remote_op {
+  PULP_OP_PING = 1, /* no-op: tests the hijack path */
+  PULP_OP_APPLY = 2, /* request: see engine.h, a list of ops */
+};
+
+struct pulp_control {
+  uint64_t magic;
+  uint32_t abi_version;
+  uint32_t op;
+  volatile uint32_t state;  /* enum pulp_remote_state */
+  int32_t result;           /* 0 or negative errno */
+  uint32_t commit_timeout_ms; /* runtime waits this long in PREPARED */
+  uint32_t request_len;
+  uint64_t plan_addr;       /* struct pulp_plan *, valid in PREPARED */
+  uint64_t stack_top;       /* 16-aligned top of the hijack stack */
+  uint64_t entry;           /* address of the arch entry trampoline */
+  uint32_t tool_pid;        /* pid of the driving tool (diagnostics and
+                               reclaiming a block left by a dead tool); the
+                               runtime detects tool death via TracerPid */
+  uint32_t tid;             /* the borrowed thread */
+  char error[512];
+  uint8_t request[PULP_REQUEST_MAX];
+  uint8_t ctx[PULP_CTX_MAX] __attribute__((aligned(64)));
+};
+
+#endif

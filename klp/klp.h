@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * klp: what every subcommand shares. The context carries the global options;
+ * each command is one file (status.c, patches.c, ...) exposing one entry
+ * point that returns the process exit status.
+ */
+#ifndef KLP_H
+#define KLP_H
+
+#include <stdbool.h>
+
+#include "err.h"
+
+/* Exit statuses; documented in man/klp.8 and docs/klp.md. */
+enum klp_exit {
+  KLP_EXIT_OK = 0,          /* success; check/status: no transition */
+  KLP_EXIT_NO = 1,          /* check/status: in transition; actions: failed */
+  KLP_EXIT_USAGE = 2,       /* bad option, argument or module file */
+  KLP_EXIT_UNSUPPORTED = 3, /* the kernel has no live patching */
+  KLP_EXIT_PERM = 4,        /* permission denied */
+  KLP_EXIT_TIMEOUT = 5,     /* a transition outlived --timeout */
+  KLP_EXIT_ERROR = 6,       /* kernel state unreadable or malformed */
+};
+
+struct klp_ctx {
+  const char *root; /* "" for the real system, else a directory prefix */
+  int verbose;
+  bool json;
+  const char *store; /* patch store directory (absolute, under root) */
+  const char *prog;  /* for messages: "klp" */
+};
+
+/* Subcommands: argv[0] is the command name; getopt state is reset. */
+int klp_cmd_status(struct klp_ctx *ctx, int argc, char **argv);
+int klp_cmd_check(struct klp_ctx *ctx, int argc, char **argv);
+int klp_cmd_patches(struct klp_ctx *ctx, int argc, char **argv);
+int klp_cmd_blocking(struct klp_ctx *ctx, int argc, char **argv);
+int klp_cmd_load(struct klp_ctx *ctx, int argc, char **argv);
+int klp_cmd_unload(struct klp_ctx *ctx, int argc, char **argv);
+int klp_cmd_downgrade(struct klp_ctx *ctx, int argc, char **argv);
+
+/* The whole command line; main() only calls this. */
+int klp_main(int argc, char **argv);
+
+/*
+ * Actions (load, unload, downgrade) act on the running kernel, which --root
+ * cannot redirect: they stop with a usage error at the first kernel call.
+ */
+bool klp_acts_on_kernel(const struct klp_ctx *ctx, struct klp_err *e,
+                        const char *what);
+
+/* Per-command option parsing helpers shared by the command files. */
+int klp_parse_simple(struct klp_ctx *ctx, int argc, char **argv,
+                     const char *usage);
+int klp_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,427 @@
+/* The patch engine; see engine.h. A transaction computes, for every
+ * function it touches, the redirect before and after (the newest applied
+ * patch that replaces a function wins) and asks the layout backend for the
+ * writes between the two. Nothing is written here. */
+#define _GNU_SOURCE
+#include "engine.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arch.h"
+#include "core/ulp_format.h"
+#include "images.h"
+#include "state.h"
+
+struct rt_func {
+  uintptr_t addr;     /* function in the target */
+  uintptr_t new_addr; /* its replacement */
+};
+
+struct rt_patch {
+  struct ulp_patch ulp;
+  struct rt_image target;
+  uintptr_t patch_base;
+  struct rt_func *funcs;
+  size_t nfuncs;
+  uint32_t seq;
+};
+
+struct patch_list {
+  struct rt_patch **v;
+  size_t n;
+};
+
+static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct patch_list applied;
+static uint32_t next_seq = 1;
+
+static struct {
+  struct patch_list next;  /* applied list if the transaction commits */
+  struct patch_list added; /* records created by this transaction */
+  struct pulp_plan plan;
+  uintptr_t planned[PULP_PLAN_MAX]; /* functions already in the plan */
+  size_t nplanned;
+} txn;
+
+static int list_push(struct patch_list *l, struct rt_patch *p)
+{
+  struct rt_patch **v = realloc(l->v, (l->n + 1) * sizeof(*v));
+  if (!v)
+    return -ENOMEM;
+  v[l->n++] = p;
+  l->v = v;
+  return 0;
+}
+
+static void list_remove_at(struct patch_list *l, size_t i)
+{
+  memmove(l->v + i, l->v + i + 1, (l->n - i - 1) * sizeof(*l->v));
+  l->n--;
+}
+
+static int list_contains(const struct patch_list *l, const struct rt_patch *p)
+{
+  for (size_t i = 0; i < l->n; i++)
+    if (l->v[i] == p)
+      return 1;
+  return 0;
+}
+
+static struct rt_patch *list_find_build_id(const struct patch_list *l,
+                                           const uint8_t *id, size_t len)
+{
+  for (size_t i = 0; i < l->n; i++)
+    if (l->v[i]->ulp.patch_build_id_len == len &&
+        memcmp(l->v[i]->ulp.patch_build_id, id, len) == 0)
+      return l->v[i];
+  return NULL;
+}
+
+static void patch_free(struct rt_patch *p)
+{
+  /* The patch object stays loaded: a thread may still run its code. */
+  ulp_free(&p->ulp);
+  free(p->funcs);
+  free(p);
+}
+
+static const char *base_name(const char *p)
+{
+  const char *s = strrchr(p, '/');
+  return s ? s + 1 : p;
+}
+
+/* The effective replacement of addr in list l: the newest patch wins. */
+static uintptr_t effective(const struct patch_list *l, uintptr_t addr)
+{
+  for (size_t i = l->n; i-- > 0;)
+    for (size_t j = 0; j < l->v[i]->nfuncs; j++)
+      if (l->v[i]->funcs[j].addr == addr)
+        return l->v[i]->funcs[j].new_addr;
+  return 0;
+}
+
+static int check_pads(const struct pulp_arch_layout *L, struct rt_patch *p,
+                      struct pulp_err *e)
+{
+  for (size_t i = 0; i < p->nfuncs; i++) {
+    struct pulp_pad_info info;
+    const uint8_t *win = (const uint8_t *)p->funcs[i].addr - L->pre_len;
+    int rc = L->check(win, p->funcs[i].addr, &info, e);
+    if (rc)
+      return err_ctx(e, "%s: %s", p->ulp.target, p->ulp.funcs[i].old_name);
+    if (info.state == PULP_PAD_RAW)
+      return err_set(e, -ENOEXEC,
+                     "%s: %s: pad not normalised (run 'ulp post' on the "
+                     "library after linking)",
+                     p->ulp.target, p->ulp.funcs[i].old_name);
+  }
+  return 0;
+}
+
+static int fill_refs(const struct pulp_arch_layout *L, struct rt_patch *p)
+{
+  for (size_t i = 0; i < p->ulp.nrefs; i++) {
+    const struct ulp_ref *r = &p->ulp.refs[i];
+    void *at = (void *)(p->patch_base + r->patch_off);
+    if (r->tls) {
+      /* A tls_index the patch passes to __tls_get_addr. */
+      uint64_t ti[2] = {p->target.tls_modid,
+                        r->target_off - L->tls_dtv_offset};
+      memcpy(at, ti, sizeof(ti));
+    } else {
+      uintptr_t v = p->target.base + r->target_off;
+      memcpy(at, &v, sizeof(v));
+    }
+  }
+  return 0;
+}
+
+/* Loads a .ulp into a new record appended to txn.next. */
+static int load_patch(const struct pulp_arch_layout *L, struct ulp_patch *u,
+                      struct pulp_err *e)
+{
+  struct rt_patch *p;
+  struct rt_image patch_img;
+  void *h;
+  int rc;
+
+  if (list_find_build_id(&txn.next, u->patch_build_id,
+                         u->patch_build_id_len)) {
+    rt_log("%s: already applied", u->name);
+    ulp_free(u);
+    return 0;
+  }
+  p = calloc(1, sizeof(*p));
+  if (!p)
+    return err_set(e, -ENOMEM, "out of memory");
+  p->ulp = *u;
+  memset(u, 0, sizeof(*u));
+  if (images_find_by_build_id(p->ulp.target_build_id,
+                              p->ulp.target_build_id_len, &p->target) != 0) {
+    struct rt_image other;
+    rc = images_find_by_name(p->ulp.target, &other) == 0
+             ? err_set(e, -ESTALE, "%s: another build of %s is loaded",
+                       p->ulp.name, p->ulp.target)
+             : err_set(e, -ENOENT, "%s: %s is not loaded", p->ulp.name,
+                       p->ulp.target);
+    goto fail;
+  }
+  for (size_t i = 0; i < p->ulp.ndeps; i++)
+    if (!list_find_build_id(&txn.next, p->ulp.deps[i].build_id,
+                            p->ulp.deps[i].build_id_len)) {
+      rc = err_set(e, -ENOPKG, "%s: depends on patch %s, which is not applied",
+                   p->ulp.name, p->ulp.deps[i].name);
+      goto fail;
+    }
+  p->nfuncs = p->ulp.nfuncs;
+  p->funcs = calloc(p->nfuncs ? p->nfuncs : 1, sizeof(*p->funcs));
+  if (!p->funcs) {
+    rc = err_set(e, -ENOMEM, "out of memory");
+    goto fail;
+  }
+  for (size_t i = 0; i < p->nfuncs; i++)
+    p->funcs[i].addr = p->target.base + p->ulp.funcs[i].old_off;
+  if ((rc = check_pads(L, p, e)))
+    goto fail;
+  /* Everything checkable is checked: only now load the patch object. */
+  h = dlopen(p->ulp.patch_path, RTLD_NOW | RTLD_LOCAL);
+  if (!h) {
+    const char *m = dlerror();
+    rc = err_set(e, -ELIBBAD, "%s: loading %s: %s", p->ulp.name,
+                 p->ulp.patch_path, m ? m : "dlopen failed");
+    goto fail;
+  }
+  if (images_find_by_build_id(p->ulp.patch_build_id,
+                              p->ulp.patch_build_id_len, &patch_img) != 0) {
+    rc = err_set(e, -ESTALE, "%s: %s is not the patch object this patch was "
+                             "packed with (build-id differs)",
+                 p->ulp.name, p->ulp.patch_path);
+    goto fail;
+  }
+  p->patch_base = patch_img.base;
+  for (size_t i = 0; i < p->nfuncs; i++)
+    p->funcs[i].new_addr = p->patch_base + p->ulp.funcs[i].new_off;
+  /* Pin the target so it cannot be unloaded under a patch. */
+  if (*p->target.name)
+    dlopen(p->target.name, RTLD_NOLOAD | RTLD_NODELETE | RTLD_LAZY);
+  fill_refs(L, p);
+  p->seq = next_seq++;
+  if ((rc = list_push(&txn.next, p)) || (rc = list_push(&txn.added, p))) {
+    err_set(e, rc, "out of memory");
+    goto fail;
+  }
+  rt_log("%s: prepared (%zu functions on %s)", p->ulp.name, p->nfuncs,
+         p->ulp.target);
+  return 0;
+fail:
+  if (list_contains(&txn.next, p))
+    list_remove_at(&txn.next, txn.next.n - 1);
+  patch_free(p);
+  return rc;
+}
+
+static int revert_patch(struct ulp_patch *u, struct pulp_err *e)
+{
+  for (size_t i = 0; i < txn.next.n; i++) {
+    struct rt_patch *p = txn.next.v[i];
+    if (p->ulp.patch_build_id_len != u->patch_build_id_len ||
+        memcmp(p->ulp.patch_build_id, u->patch_build_id,
+               u->patch_build_id_len))
+      continue;
+    for (size_t j = 0; j < txn.next.n; j++)
+      for (size_t k = 0; k < txn.next.v[j]->ulp.ndeps; k++)
+        if (j != i && txn.next.v[j]->ulp.deps[k].build_id_len ==
+                          u->patch_build_id_len &&
+            !memcmp(txn.next.v[j]->ulp.deps[k].build_id, u->patch_build_id,
+                    u->patch_build_id_len))
+          return err_set(e, -EBUSY, "%s: patch %s depends on it", u->name,
+                         txn.next.v[j]->ulp.name);
+    list_remove_at(&txn.next, i);
+    rt_log("%s: revert prepared", u->name);
+    return 0;
+  }
+  return err_set(e, -ENOENT, "%s: patch is not applied", u->name);
+}
+
+static void revert_all(const char *lib)
+{
+  for (size_t i = txn.next.n; i-- > 0;) {
+    struct rt_patch *p = txn.next.v[i];
+    if (strcmp(base_name(p->ulp.target), base_name(lib)) == 0 ||
+        strcmp(base_name(p->target.name), base_name(lib)) == 0)
+      list_remove_at(&txn.next, i);
+  }
+  rt_log("revert-all %s prepared", lib);
+}
+
+static int do_item(const struct pulp_arch_layout *L, const char *item,
+                   struct pulp_err *e)
+{
+  struct ulp_patch u;
+  int rc;
+
+  if (item[0] == PULP_REQ_REVERT_ALL) {
+    revert_all(item + 1);
+    return 0;
+  }
+  if (item[0] != PULP_REQ_FILE)
+    return err_set(e, -EINVAL, "bad request item");
+  if ((rc = ulp_read_file(item + 1, &u, e)))
+    return rc;
+  if (u.machine != L->machine) {
+    ulp_free(&u);
+    return err_set(e, -ENOEXEC, "%s: patch is for another architecture",
+                   item + 1);
+  }
+  if (u.kind == ULP_KIND_REVERT) {
+    rc = revert_patch(&u, e);
+    ulp_free(&u);
+    return rc;
+  }
+  return load_patch(L, &u, e);
+}
+
+/* Plans the writes between `applied` and `txn.next` for one function. */
+static int plan_function(const struct pulp_arch_layout *L, uintptr_t addr,
+                         struct pulp_err *e)
+{
+  uintptr_t before = effective(&applied, addr);
+  uintptr_t after = effective(&txn.next, addr);
+  const uint8_t *win = (const uint8_t *)addr - L->pre_len;
+
+  if (before == after)
+    return 0;
+  for (size_t i = 0; i < txn.nplanned; i++)
+    if (txn.planned[i] == addr)
+      return 0;
+  if (txn.nplanned == PULP_PLAN_MAX)
+    return err_set(e, -E2BIG, "more than %d functions in one operation",
+                   PULP_PLAN_MAX);
+  txn.planned[txn.nplanned++] = addr;
+  return after ? L->redirect(win, addr, after, &txn.plan, e)
+               : L->restore(win, addr, &txn.plan, e);
+}
+
+static int plan_list(const struct pulp_arch_layout *L,
+                     const struct patch_list *l, struct pulp_err *e)
+{
+  for (size_t i = 0; i < l->n; i++)
+    for (size_t j = 0; j < l->v[i]->nfuncs; j++) {
+      int rc = plan_function(L, l->v[i]->funcs[j].addr, e);
+      if (rc)
+        return err_ctx(e, "%s", l->v[i]->ulp.funcs[j].old_name);
+    }
+  return 0;
+}
+
+static void txn_drop(void)
+{
+  for (size_t i = 0; i < txn.added.n; i++)
+    patch_free(txn.added.v[i]);
+  free(txn.added.v);
+  free(txn.next.v);
+  memset(&txn.added, 0, sizeof(txn.added));
+  memset(&txn.next, 0, sizeof(txn.next));
+}
+
+/* Publishes the applied list for `ulp patches` (state_abi.h). */
+static void publish(void)
+{
+  static struct pulp_state_patch v[PULP_STATE_MAX_PATCHES];
+  size_t n = applied.n < PULP_STATE_MAX_PATCHES ? applied.n
+                                                : PULP_STATE_MAX_PATCHES;
+
+  memset(v, 0, sizeof(v));
+  for (size_t i = 0; i < n; i++) {
+    const struct rt_patch *p = applied.v[i];
+    size_t off = 0;
+    snprintf(v[i].name, sizeof(v[i].name), "%s", p->ulp.name);
+    snprintf(v[i].target, sizeof(v[i].target), "%s", p->ulp.target);
+    snprintf(v[i].patch_path, sizeof(v[i].patch_path), "%s",
+             p->ulp.patch_path);
+    ulp_hex(p->ulp.patch_build_id,
+            p->ulp.patch_build_id_len < 64 ? p->ulp.patch_build_id_len : 64,
+            v[i].build_id);
+    v[i].nfuncs = (uint32_t)p->nfuncs;
+    v[i].seq = p->seq;
+    for (size_t j = 0; j < p->ulp.nlabels && off < sizeof(v[i].labels); j++)
+      off += (size_t)snprintf(v[i].labels + off, sizeof(v[i].labels) - off,
+                              "%s%s", j ? "," : "", p->ulp.labels[j]);
+  }
+  state_publish(v, n);
+}
+
+int engine_prepare(uint32_t op, const uint8_t *req, size_t len,
+                   struct pulp_plan **plan, struct pulp_err *e)
+{
+  const struct pulp_arch_layout *L = arch_layout_native();
+  size_t off = 0;
+  int rc = 0;
+
+  (void)op;
+  if (pthread_mutex_trylock(&engine_lock) != 0)
+    return err_set(e, -EBUSY, "another patch operation is in progress");
+  memset(&txn.plan, 0, sizeof(txn.plan));
+  txn.nplanned = 0;
+  txn.next.v = malloc((applied.n + 1) * sizeof(*txn.next.v));
+  if (!txn.next.v) {
+    pthread_mutex_unlock(&engine_lock);
+    return err_set(e, -ENOMEM, "out of memory");
+  }
+  memcpy(txn.next.v, applied.v, applied.n * sizeof(*applied.v));
+  txn.next.n = applied.n;
+  while (off < len && rc == 0) {
+    const char *item = (const char *)req + off;
+    size_t n = strnlen(item, len - off);
+    if (n == len - off) {
+      rc = err_set(e, -EINVAL, "unterminated request");
+      break;
+    }
+    if (n)
+      rc = do_item(L, item, e);
+    off += n + 1;
+  }
+  /* Functions whose patch set changed: those of removed and added patches. */
+  if (!rc)
+    rc = plan_list(L, &applied, e);
+  if (!rc)
+    rc = plan_list(L, &txn.added, e);
+  if (rc) {
+    rt_log("failed: %s", e->msg);
+    txn_drop();
+    pthread_mutex_unlock(&engine_lock);
+    return rc;
+  }
+  *plan = &txn.plan;
+  return 0;
+}
+
+void engine_finish(int committed)
+{
+  if (committed) {
+    for (size_t i = 0; i < applied.n; i++)
+      if (!list_contains(&txn.next, applied.v[i])) {
+        rt_log("%s: reverted", applied.v[i]->ulp.name);
+        patch_free(applied.v[i]);
+      }
+    for (size_t i = 0; i < txn.added.n; i++)
+      rt_log("%s: applied", txn.added.v[i]->ulp.name);
+    free(applied.v);
+    applied = txn.next;
+    free(txn.added.v);
+    memset(&txn.added, 0, sizeof(txn.added));
+    memset(&txn.next, 0, sizeof(txn.next));
+    publish();
+  } else {
+    rt_log("aborted: nothing was changed");
+    txn_drop();
+  }
+  pthread_mutex_unlock(&engine_lock);
+}

@@ -1,0 +1,221 @@
+/* The runtime's side of `ulp trigger` (docs/apply-protocol.md): the tool
+ * points one borrowed thread at the arch trampoline, which calls
+ * pulp_remote_handle() here on the hijack stack with every signal blocked.
+ * We build the plan (writing nothing), publish it, wait for the tool's
+ * decision (taken while every thread is stopped), record the outcome and
+ * park until the tool puts the thread back. If the tool disappears or
+ * stalls, we abort and return, and the trampoline restores the thread
+ * itself: the borrowed thread never executes a trap. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/arch_live.h"
+#include "core/plan.h"
+#include "core/remote.h"
+#include "engine.h"
+
+#define DEFAULT_TIMEOUT_MS 5000
+
+static uint8_t hijack_stack[PULP_HIJACK_STACK] __attribute__((aligned(64)));
+
+__attribute__((visibility("hidden"), aligned(64))) unsigned char
+    pulp_arch_self_ctx[PULP_CTX_MAX];
+
+__attribute__((visibility("default"))) struct pulp_control __pulp_control = {
+    .magic = PULP_CONTROL_MAGIC,
+    .abi_version = PULP_CONTROL_ABI,
+    .state = PULP_RS_IDLE,
+    .stack_top = (uint64_t)(uintptr_t)(hijack_stack + sizeof(hijack_stack)),
+    .entry = (uint64_t)(uintptr_t)pulp_arch_remote_entry,
+};
+
+/* PULP_OP_PING prepares this: nothing to write. */
+static struct pulp_plan empty_plan;
+
+__attribute__((visibility("hidden"))) void pulp_remote_handle(void);
+
+static uint32_t load_state(void)
+{
+  return __atomic_load_n(&__pulp_control.state, __ATOMIC_SEQ_CST);
+}
+
+static void store_state(uint32_t s)
+{
+  __atomic_store_n(&__pulp_control.state, s, __ATOMIC_SEQ_CST);
+}
+
+static int cas_state(uint32_t from, uint32_t to)
+{
+  return __atomic_compare_exchange_n(&__pulp_control.state, &from, to, 0,
+                                     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+static uint64_t now_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call */
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Sleeps with ppoll: an interrupted ppoll restarts without touching the
+ * thread's restart_block, which may still hold the state of the system
+ * call the thread was in when it was borrowed (nanosleep, clock_nanosleep,
+ * poll with a timeout). Never call nanosleep on the borrowed thread. */
+static void nap(unsigned iter)
+{
+  struct timespec ts = {0, 0};
+
+  if (iter < 64) {
+    sched_yield();
+    return;
+  }
+  ts.tv_nsec = iter < 256 ? 100000 : 1000000;
+  syscall(SYS_ppoll, NULL, 0, &ts, NULL, 0);
+}
+
+/* The tool traces the borrowed thread from the hijack until it has put it
+ * back; TracerPid 0 means it died (or gave up and detached). */
+static int tool_gone(void)
+{
+  char buf[1024];
+  const char *p;
+  ssize_t n;
+  int fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return 0; /* cannot tell: rely on the timeouts */
+  n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  p = strstr(buf, "TracerPid:");
+  return p && atoi(p + 10) == 0;
+}
+
+/* A tool that died during its commit may have written part of the plan:
+ * put the old bytes back, last write first, one store each (what the
+ * in-process API does while other threads run). */
+static void undo_partial(const struct pulp_plan *plan)
+{
+  int fd = -1;
+
+  for (uint32_t i = plan->nwrites; i-- > 0;) {
+    const struct pulp_plan_write *w = &plan->writes[i];
+    if (!memcmp((const void *)(uintptr_t)w->addr, w->old, w->len))
+      continue;
+    if (fd < 0)
+      fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+    if (fd < 0 || pwrite(fd, w->old, w->len, (off_t)w->addr) != w->len)
+      rt_log("remote: could not undo the write at %#llx",
+             (unsigned long long)w->addr);
+  }
+  if (fd >= 0)
+    close(fd);
+}
+
+/* Waits in PREPARED for the tool's COMMIT or ABORT. The tool decides only
+ * while this thread is stopped, and we leave PREPARED only by one atomic
+ * compare-and-swap, so a commit and our timeout cannot both happen.
+ * Returns 1 when committed. */
+static int wait_decision(uint32_t timeout_ms, struct pulp_err *e)
+{
+  uint64_t deadline = now_ms() + timeout_ms;
+
+  for (unsigned i = 0;; i++) {
+    uint32_t s = load_state();
+    int gone;
+    if (s == PULP_RS_COMMIT)
+      return 1;
+    if (s == PULP_RS_ABORT) {
+      err_set(e, -ECANCELED, "aborted by the tool");
+      return 0;
+    }
+    if (s != PULP_RS_PREPARED) {
+      err_set(e, -EPROTO, "control block in unexpected state %u", s);
+      return 0;
+    }
+    gone = (i & 15) == 15 && tool_gone();
+    if (gone || now_ms() >= deadline) {
+      if (cas_state(PULP_RS_PREPARED, PULP_RS_ABORT)) {
+        if (gone)
+          err_set(e, -ECANCELED, "the tool disappeared before committing");
+        else
+          err_set(e, -ETIMEDOUT, "no commit within %u ms", timeout_ms);
+        return 0;
+      }
+      continue; /* the tool decided meanwhile */
+    }
+    nap(i);
+  }
+}
+
+/* Parks the finished thread until the tool restores it (then this never
+ * returns); returns when the thread must restore itself. */
+static void park(uint32_t timeout_ms)
+{
+  uint64_t deadline = now_ms() + timeout_ms;
+
+  for (unsigned i = 0;; i++) {
+    if (((i & 15) == 15 && tool_gone()) || now_ms() >= deadline)
+      return;
+    nap(i);
+  }
+}
+
+void pulp_remote_handle(void)
+{
+  struct pulp_control *c = &__pulp_control;
+  uint32_t timeout = c->commit_timeout_ms ? c->commit_timeout_ms
+                                          : DEFAULT_TIMEOUT_MS;
+  struct pulp_plan *plan = NULL;
+  struct pulp_err e;
+  int rc, held = 0, committed = 0;
+
+  err_clear(&e);
+  if (load_state() != PULP_RS_CALLING) {
+    rc = err_set(&e, -EPROTO, "entered without a call");
+    goto done;
+  }
+  if (c->request_len > PULP_REQUEST_MAX) {
+    rc = err_set(&e, -EINVAL, "request too long");
+    goto done;
+  }
+  if (c->op == PULP_OP_PING) {
+    plan = &empty_plan;
+    rc = 0;
+  } else {
+    rc = engine_prepare(c->op, c->request, c->request_len, &plan, &e);
+    held = rc == 0;
+  }
+  if (rc)
+    goto done;
+  c->plan_addr = (uint64_t)(uintptr_t)plan;
+  store_state(PULP_RS_PREPARED);
+  committed = wait_decision(timeout, &e);
+  if (!committed) {
+    undo_partial(plan);
+    rc = e.code;
+  }
+  if (held)
+    engine_finish(committed);
+done:
+  c->result = rc;
+  snprintf(c->error, sizeof(c->error), "%s", rc ? e.msg : "");
+  store_state(PULP_RS_DONE);
+  park(timeout);
+  /* Copy the context before releasing the block: a new tool may reuse it
+   * as soon as it reads IDLE. */
+  memcpy(pulp_arch_self_ctx, c->ctx, PULP_CTX_MAX);
+  if (!cas_state(PULP_RS_DONE, PULP_RS_IDLE))
+    rt_log("remote: control block changed under a self-restore");
+}

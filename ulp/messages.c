@@ -1,0 +1,7 @@
+#include "commands.h"
+int cmd_messages(int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  return ULP_EXIT_USAGE;
+}

@@ -1,0 +1,314 @@
+/* ulp packer: descriptor -> .ulp (apply) and .rev (revert). Every name is
+ * checked against the ELF files here, so the runtime never meets a patch
+ * that names a missing function. */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "core/arch.h"
+#include "core/descriptor.h"
+#include "core/elf_file.h"
+#include "core/ulp_format.h"
+
+#define CMD "packer"
+
+static const char *base_name(const char *p)
+{
+  const char *s = strrchr(p, '/');
+  return s ? s + 1 : p;
+}
+
+/* OUT without its extension, for the patch's name and the .rev path. */
+static char *strip_ext(const char *path, const char *ext)
+{
+  char *s = strdup(path);
+  size_t n = strlen(s), k = strlen(ext);
+  if (n > k && strcmp(s + n - k, ext) == 0)
+    s[n - k] = '\0';
+  return s;
+}
+
+static int write_file(const char *path, const uint8_t *buf, size_t len,
+                      struct pulp_err *e)
+{
+  char tmp[PATH_MAX];
+  FILE *f;
+
+  snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+  f = fopen(tmp, "we");
+  if (!f)
+    return err_sys(e, -errno, "%s", tmp);
+  if (fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
+    remove(tmp);
+    return err_sys(e, -EIO, "writing %s", path);
+  }
+  if (rename(tmp, path) != 0)
+    return err_sys(e, -errno, "%s", path);
+  return 0;
+}
+
+static int check_function(const struct pulp_arch_layout *L,
+                          struct elf_file *t, const struct dsc *d,
+                          const struct dsc_func *df, struct elf_sym *sym,
+                          struct pulp_err *e)
+{
+  uint8_t win[64];
+  struct pulp_pad_info info;
+  int rc = elf_file_find_symbol(t, df->old_name, sym, e);
+
+  if (rc)
+    return err_set(e, rc, "%s:%d: %s", d->path, df->line, e->msg);
+  if (sym->type == STT_GNU_IFUNC)
+    return err_set(e, -EINVAL,
+                   "%s:%d: '%s' is an IFUNC: patching its resolver changes "
+                   "nothing once it has run",
+                   d->path, df->line, df->old_name);
+  if (sym->type != STT_FUNC)
+    return err_set(e, -EINVAL, "%s:%d: '%s' in %s is not a function",
+                   d->path, df->line, df->old_name, elf_file_path(t));
+  if (L->pre_len + L->post_len > sizeof(win) ||
+      elf_file_read(t, sym->value - L->pre_len, win,
+                    L->pre_len + L->post_len) != 0)
+    return err_set(e, -EINVAL, "%s:%d: '%s': cannot read its entry in %s",
+                   d->path, df->line, df->old_name, elf_file_path(t));
+  rc = L->check(win, sym->value, &info, e);
+  if (rc)
+    return err_set(e, rc, "%s:%d: '%s' is not live-patchable: %s", d->path,
+                   df->line, df->old_name, e->msg);
+  if (info.state == PULP_PAD_RAW)
+    return err_set(e, -EINVAL,
+                   "%s:%d: '%s': pad not normalised: run 'ulp post %s'",
+                   d->path, df->line, df->old_name, elf_file_path(t));
+  return 0;
+}
+
+static int add_dep(struct ulp_patch *p, const struct dsc *d,
+                   const struct dsc_dep *dd, struct pulp_err *e)
+{
+  struct ulp_dep *dep;
+  struct ulp_patch dp;
+  struct pulp_err ignore;
+
+  dep = realloc(p->deps, (p->ndeps + 1) * sizeof(*dep));
+  if (!dep)
+    return err_set(e, -ENOMEM, "out of memory");
+  p->deps = dep;
+  dep = &p->deps[p->ndeps];
+  memset(dep, 0, sizeof(*dep));
+  if (ulp_read_file(dd->path, &dp, &ignore) == 0) {
+    dep->name = strdup(dp.name);
+    memcpy(dep->build_id, dp.patch_build_id, dp.patch_build_id_len);
+    dep->build_id_len = dp.patch_build_id_len;
+    ulp_free(&dp);
+  } else {
+    struct elf_file *f;
+    if (elf_file_open(dd->path, 0, &f, e))
+      return err_set(e, e->code, "%s:%d: dependency: %s", d->path, dd->line,
+                     e->msg);
+    dep->build_id_len =
+        (uint32_t)elf_file_build_id(f, dep->build_id, sizeof(dep->build_id));
+    elf_file_close(f);
+    dep->name = strip_ext(base_name(dd->path), ".so");
+    if (!dep->build_id_len)
+      return err_set(e, -EINVAL, "%s:%d: dependency %s has no build-id",
+                     d->path, dd->line, dd->path);
+  }
+  p->ndeps++;
+  return 0;
+}
+
+static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
+{
+  struct elf_file *t = NULL, *po = NULL;
+  const struct pulp_arch_layout *L;
+  char real[PATH_MAX];
+  int rc;
+
+  if ((rc = elf_file_open(d->target, 0, &t, e))) {
+    err_set(e, rc, "%s:%d: target: %s", d->path, d->target_line, e->msg);
+    goto out;
+  }
+  if ((rc = elf_file_open(d->patch_obj, 0, &po, e))) {
+    err_set(e, rc, "%s:%d: patch object: %s", d->path, d->patch_line, e->msg);
+    goto out;
+  }
+  L = arch_layout(elf_file_machine(t));
+  if (!L) {
+    rc = err_set(e, -ENOEXEC, "%s: unsupported ELF machine %u", d->target,
+                 elf_file_machine(t));
+    goto out;
+  }
+  if (elf_file_machine(po) != elf_file_machine(t)) {
+    rc = err_set(e, -ENOEXEC, "%s: patch object is for another architecture "
+                              "than %s",
+                 d->patch_obj, d->target);
+    goto out;
+  }
+  p->machine = elf_file_machine(t);
+  p->target_build_id_len = (uint32_t)elf_file_build_id(
+      t, p->target_build_id, sizeof(p->target_build_id));
+  p->patch_build_id_len = (uint32_t)elf_file_build_id(
+      po, p->patch_build_id, sizeof(p->patch_build_id));
+  if (!p->target_build_id_len || !p->patch_build_id_len) {
+    rc = err_set(e, -EINVAL, "%s has no build-id (link with --build-id)",
+                 p->target_build_id_len ? d->patch_obj : d->target);
+    goto out;
+  }
+  p->target_is_exec = elf_file_is_executable(t);
+  p->target = strdup(elf_file_soname(t) ? elf_file_soname(t)
+                                        : base_name(d->target));
+  p->patch_path = strdup(realpath(d->patch_obj, real) ? real : d->patch_obj);
+
+  p->funcs = calloc(d->nfuncs ? d->nfuncs : 1, sizeof(*p->funcs));
+  p->refs = calloc(d->nrefs ? d->nrefs : 1, sizeof(*p->refs));
+  for (size_t i = 0; i < d->nfuncs; i++) {
+    const struct dsc_func *df = &d->funcs[i];
+    struct elf_sym os, ns;
+    if ((rc = check_function(L, t, d, df, &os, e)))
+      goto out;
+    if ((rc = elf_file_find_symbol(po, df->new_name, &ns, e))) {
+      err_set(e, rc, "%s:%d: %s", d->path, df->line, e->msg);
+      goto out;
+    }
+    if (ns.type != STT_FUNC) {
+      rc = err_set(e, -EINVAL, "%s:%d: '%s' in %s is not a function", d->path,
+                   df->line, df->new_name, d->patch_obj);
+      goto out;
+    }
+    p->funcs[i] = (struct ulp_func){strdup(df->old_name),
+                                    strdup(df->new_name), os.value, ns.value};
+    p->nfuncs++;
+  }
+  for (size_t i = 0; i < d->nrefs; i++) {
+    const struct dsc_ref *dr = &d->refs[i];
+    struct ulp_ref *r = &p->refs[p->nrefs];
+    r->tls = dr->tls;
+    r->target_name = strdup(dr->target_name);
+    r->patch_name = strdup(dr->patch_name);
+    p->nrefs++;
+    if (dr->has_offsets) {
+      r->target_off = dr->target_off;
+      r->patch_off = dr->patch_off;
+      continue;
+    }
+    {
+      struct elf_sym ts, ps;
+      if ((rc = elf_file_find_symbol(t, dr->target_name, &ts, e)) ||
+          (rc = elf_file_find_symbol(po, dr->patch_name, &ps, e))) {
+        err_set(e, rc, "%s:%d: %s", d->path, dr->line, e->msg);
+        goto out;
+      }
+      if (dr->tls != (ts.type == STT_TLS)) {
+        rc = err_set(e, -EINVAL,
+                     dr->tls ? "%s:%d: '%s' is not a TLS variable"
+                             : "%s:%d: '%s' is a TLS variable: write '#%%%s'",
+                     d->path, dr->line, dr->target_name, dr->target_name);
+        goto out;
+      }
+      r->target_off = ts.value;
+      r->patch_off = ps.value;
+    }
+  }
+  for (size_t i = 0; i < d->nlabels; i++) {
+    char **l = realloc(p->labels, (p->nlabels + 1) * sizeof(*l));
+    if (!l) {
+      rc = err_set(e, -ENOMEM, "out of memory");
+      goto out;
+    }
+    p->labels = l;
+    p->labels[p->nlabels++] = strdup(d->labels[i]);
+  }
+  for (size_t i = 0; i < d->ndeps; i++)
+    if ((rc = add_dep(p, d, &d->deps[i], e)))
+      goto out;
+  rc = 0;
+out:
+  elf_file_close(t);
+  elf_file_close(po);
+  return rc;
+}
+
+static void usage(FILE *f)
+{
+  fprintf(f, "Usage: ulp packer [-o OUT.ulp] FILE.dsc\n"
+             "Builds OUT.ulp (default: FILE.ulp) and its reverse OUT.rev.\n"
+             "  -o, --output OUT.ulp   where to write the patch\n"
+             "  -q, --quiet            print nothing on success\n"
+             "  -h, --help             this help\n");
+}
+
+int cmd_packer(int argc, char **argv)
+{
+  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                       {"quiet", no_argument, 0, 'q'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  const char *out = NULL;
+  struct pulp_err e = {0};
+  struct ulp_patch p = {0};
+  struct dsc d;
+  char *stem = NULL, *ulp_path = NULL, *rev_path = NULL;
+  uint8_t *buf = NULL;
+  size_t len;
+  int c, quiet = 0, rc;
+
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    switch (c) {
+    case 'o':
+      out = optarg;
+      break;
+    case 'q':
+      quiet = 1;
+      break;
+    case 'h':
+      usage(stdout);
+      return ULP_EXIT_OK;
+    default:
+      usage(stderr);
+      return ULP_EXIT_USAGE;
+    }
+  }
+  if (optind != argc - 1) {
+    usage(stderr);
+    return ULP_EXIT_USAGE;
+  }
+  if (dsc_parse(argv[optind], &d, &e)) {
+    ulp_error(CMD, "%s", e.msg);
+    return ULP_EXIT_USAGE;
+  }
+  stem = strip_ext(out ? out : argv[optind], out ? ".ulp" : ".dsc");
+  ulp_path = malloc(strlen(stem) + 5);
+  rev_path = malloc(strlen(stem) + 5);
+  sprintf(ulp_path, "%s.ulp", stem);
+  sprintf(rev_path, "%s.rev", stem);
+  p.kind = ULP_KIND_APPLY;
+  p.name = strdup(base_name(stem));
+  rc = pack(&d, &p, &e);
+  if (!rc && !(rc = ulp_encode(&p, &buf, &len, &e)))
+    rc = write_file(ulp_path, buf, len, &e);
+  free(buf);
+  buf = NULL;
+  p.kind = ULP_KIND_REVERT;
+  if (!rc && !(rc = ulp_encode(&p, &buf, &len, &e)))
+    rc = write_file(rev_path, buf, len, &e);
+  if (rc)
+    ulp_error(CMD, "%s", e.msg);
+  else if (!quiet)
+    printf("%s: %zu function%s, %zu reference%s on %s; wrote %s and %s\n",
+           p.name, p.nfuncs, p.nfuncs == 1 ? "" : "s", p.nrefs,
+           p.nrefs == 1 ? "" : "s", p.target, ulp_path, rev_path);
+  free(buf);
+  free(stem);
+  free(ulp_path);
+  free(rev_path);
+  ulp_free(&p);
+  dsc_free(&d);
+  return rc ? ULP_EXIT_USAGE : ULP_EXIT_OK;
+}
