@@ -111,14 +111,14 @@ static inline int emit_range(struct pulp_plan *plan, uint64_t addr,
                              size_t len, struct pulp_err *e)
 {
   for (size_t off = 0; off < len; off += PULP_PLAN_WRITE_MAX) {
-    size_t n = len - off < PULP_PLAN_WRITE_MAX ? len - off
-                                               : PULP_PLAN_WRITE_MAX;
+    size_t n =
+        len - off < PULP_PLAN_WRITE_MAX ? len - off : PULP_PLAN_WRITE_MAX;
     int r;
 
     if (!memcmp(old + off, new_bytes + off, n))
       continue;
-    r = emit_write(plan, addr + off, old + off, new_bytes + off, (uint32_t)n,
-                   0, e);
+    r = emit_write(plan, addr + off, old + off, new_bytes + off, (uint32_t)n, 0,
+                   e);
     if (r < 0)
       return r;
   }

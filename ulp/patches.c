@@ -1,7 +1,140 @@
+/* ulp patches: processes with the runtime and their applied patches. Reads
+ * the runtime's published state; never stops the process. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "commands.h"
+#include "target.h"
+
+#define CMD "patches"
+
+struct listing {
+  const char *pattern;
+  int json;
+  json_object *arr;
+  int errors;
+};
+
+static void print_process(struct listing *l, struct target *tg,
+                          const struct pulp_state *s)
+{
+  if (l->json) {
+    json_object *o = json_object_new_object(), *pa = json_object_new_array();
+    json_object_object_add(o, "pid", json_object_new_int(tg->proc.pid));
+    json_object_object_add(o, "name", json_object_new_string(tg->proc.comm));
+    for (uint32_t i = 0; i < s->npatches; i++) {
+      const struct pulp_state_patch *p = &s->patches[i];
+      json_object *po = json_object_new_object(), *la = json_object_new_array();
+      char labels[sizeof(p->labels) + 1], *save = NULL;
+      json_object_object_add(po, "name", json_object_new_string(p->name));
+      json_object_object_add(po, "target", json_object_new_string(p->target));
+      json_object_object_add(po, "patch_object",
+                             json_object_new_string(p->patch_path));
+      json_object_object_add(po, "build_id",
+                             json_object_new_string(p->build_id));
+      json_object_object_add(po, "functions", json_object_new_int((int)p->nfuncs));
+      snprintf(labels, sizeof(labels), "%s", p->labels);
+      for (char *tok = strtok_r(labels, ",", &save); tok;
+           tok = strtok_r(NULL, ",", &save))
+        json_object_array_add(la, json_object_new_string(tok));
+      json_object_object_add(po, "labels", la);
+      json_object_array_add(pa, po);
+    }
+    json_object_object_add(o, "patches", pa);
+    json_object_array_add(l->arr, o);
+    return;
+  }
+  printf("%s (pid %d): %u patch%s\n", tg->proc.comm, tg->proc.pid,
+         s->npatches, s->npatches == 1 ? "" : "es");
+  for (uint32_t i = 0; i < s->npatches; i++) {
+    const struct pulp_state_patch *p = &s->patches[i];
+    printf("  %s on %s (%u function%s)%s%s\n", p->name, p->target, p->nfuncs,
+           p->nfuncs == 1 ? "" : "s", p->labels[0] ? ": " : "", p->labels);
+  }
+}
+
+static int visit(pid_t pid, void *arg)
+{
+  struct listing *l = arg;
+  struct target tg;
+  struct pulp_state *s;
+  struct pulp_err e = {0};
+
+  if (pid == getpid())
+    return 0;
+  if (target_open(pid, &tg, &e))
+    return 0;
+  if (l->pattern && fnmatch(l->pattern, tg.proc.comm, 0) != 0) {
+    target_close(&tg);
+    return 0;
+  }
+  s = malloc(sizeof(*s));
+  if (s && target_read_state(&tg, s, &e) == 0)
+    print_process(l, &tg, s);
+  else
+    l->errors++;
+  free(s);
+  target_close(&tg);
+  return 0;
+}
+
 int cmd_patches(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  return ULP_EXIT_USAGE;
+  static const struct option opts[] = {{"process", required_argument, 0, 'p'},
+                                       {"json", no_argument, 0, 'j'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  struct listing l = {0};
+  int c;
+
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
+    if (c == 'p') {
+      l.pattern = optarg;
+    } else if (c == 'j') {
+      l.json = 1;
+    } else if (c == 'h') {
+      printf("Usage: ulp patches [-p PID|NAME-WILDCARD] [--json]\n"
+             "Lists processes with the runtime and their applied patches.\n");
+      return ULP_EXIT_OK;
+    } else {
+      return ULP_EXIT_USAGE;
+    }
+  }
+  if (l.json)
+    l.arr = json_object_new_array();
+  if (l.pattern && isdigit((unsigned char)l.pattern[0])) {
+    struct target tg;
+    struct pulp_err e = {0};
+    pid_t pid = (pid_t)atoi(l.pattern);
+    if (target_open(pid, &tg, &e) != 0) {
+      ulp_error(CMD, "%s", e.msg);
+      return ULP_EXIT_FAILED;
+    }
+    if (!tg.runtime) {
+      ulp_error(CMD, "%s (pid %d) does not have libpulp.so loaded",
+                tg.proc.comm, pid);
+      target_close(&tg);
+      return ULP_EXIT_NOT_APPLICABLE;
+    }
+    target_close(&tg);
+    l.pattern = NULL;
+    visit(pid, &l);
+  } else {
+    target_each_runtime_process(visit, &l);
+  }
+  if (l.json) {
+    printf("%s\n", json_object_to_json_string_ext(l.arr,
+                                                  JSON_C_TO_STRING_PRETTY));
+    json_object_put(l.arr);
+  }
+  return l.errors ? ULP_EXIT_FAILED : ULP_EXIT_OK;
 }

@@ -1,1 +1,251 @@
-int placeholder_proc;
+/* Process access for the tool: /proc/PID/{comm,maps,mem,task},
+ * process_vm_readv. */
+#define _GNU_SOURCE
+#include "proc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+int proc_eperm(const struct proc *p, const char *what, struct pulp_err *e)
+{
+  char scope[16] = "";
+  FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
+
+  if (f) {
+    if (!fgets(scope, sizeof(scope), f))
+      scope[0] = '\0';
+    fclose(f);
+    scope[strcspn(scope, "\n")] = '\0';
+  }
+  return err_set(e, -EPERM,
+                 "%s (pid %d): %s: permission denied (needs the same user "
+                 "and CAP_SYS_PTRACE or Yama ptrace_scope 0%s%s%s)",
+                 p->comm, p->pid, what, scope[0] ? "; ptrace_scope is " : "",
+                 scope, "");
+}
+
+int proc_open(pid_t pid, struct proc *p, struct pulp_err *e)
+{
+  char path[64];
+  struct stat st;
+  ssize_t n;
+  int fd;
+
+  memset(p, 0, sizeof(*p));
+  p->pid = pid;
+  p->memfd = -1;
+  snprintf(p->comm, sizeof(p->comm), "?");
+  snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+  if (pid <= 0 || stat(path, &st) < 0)
+    return err_set(e, -ESRCH, "pid %d: no such process", (int)pid);
+  snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return err_set(e, -ESRCH, "pid %d: no such process", (int)pid);
+  n = read(fd, p->comm, sizeof(p->comm) - 1);
+  close(fd);
+  p->comm[n > 0 ? n : 0] = '\0';
+  p->comm[strcspn(p->comm, "\n")] = '\0';
+  snprintf(p->root, sizeof(p->root), "/proc/%d/root", (int)pid);
+  snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+  p->memfd = open(path, O_RDWR | O_CLOEXEC);
+  if (p->memfd < 0) {
+    if (errno == EACCES || errno == EPERM)
+      return proc_eperm(p, "opening its memory", e);
+    if (errno == ENOENT || errno == ESRCH)
+      return err_set(e, -ESRCH, "pid %d: no such process", (int)pid);
+    return err_sys(e, -errno, "%s (pid %d): opening %s", p->comm, (int)pid,
+                   path);
+  }
+  return 0;
+}
+
+void proc_close(struct proc *p)
+{
+  if (p->memfd >= 0)
+    close(p->memfd);
+  p->memfd = -1;
+}
+
+int proc_maps(const struct proc *p, struct proc_map **maps, size_t *n,
+              struct pulp_err *e)
+{
+  char path[64], *line = NULL;
+  size_t cap = 0, len = 0, lcap = 0;
+  struct proc_map *m = NULL;
+  FILE *f;
+
+  snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
+  f = fopen(path, "re");
+  if (!f)
+    return err_sys(e, errno == ENOENT ? -ESRCH : -errno,
+                   "%s (pid %d): reading its memory map", p->comm, p->pid);
+  while (getline(&line, &lcap, f) > 0) {
+    struct proc_map *r;
+    unsigned long long s, end, off;
+    int pos = 0;
+    if (len == cap) {
+      struct proc_map *nm;
+      cap = cap ? cap * 2 : 64;
+      nm = realloc(m, cap * sizeof(*m));
+      if (!nm) {
+        free(m);
+        free(line);
+        fclose(f);
+        return err_set(e, -ENOMEM, "out of memory");
+      }
+      m = nm;
+    }
+    r = &m[len];
+    if (sscanf(line, "%llx-%llx %4s %llx %*s %*s%n", &s, &end, r->perms, &off,
+               &pos) < 4)
+      continue;
+    r->start = s;
+    r->end = end;
+    r->offset = off;
+    while (line[pos] == ' ')
+      pos++;
+    snprintf(r->path, sizeof(r->path), "%s", line + pos);
+    r->path[strcspn(r->path, "\n")] = '\0';
+    len++;
+  }
+  free(line);
+  fclose(f);
+  *maps = m;
+  *n = len;
+  return 0;
+}
+
+int proc_object_range(const struct proc_map *maps, size_t n, const char *path,
+                      uint64_t *base, uint64_t *lo, uint64_t *hi)
+{
+  int found = 0;
+
+  *base = *lo = UINT64_MAX;
+  *hi = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(maps[i].path, path))
+      continue;
+    found = 1;
+    if (maps[i].offset == 0 && maps[i].start < *base)
+      *base = maps[i].start;
+    if (maps[i].start < *lo)
+      *lo = maps[i].start;
+    if (maps[i].end > *hi)
+      *hi = maps[i].end;
+  }
+  /* Its .bss beyond the file: the anonymous mapping right after. */
+  for (size_t i = 0; found && i < n; i++)
+    if (maps[i].start == *hi && maps[i].path[0] == '\0')
+      *hi = maps[i].end;
+  return found && *base != UINT64_MAX ? 0 : -ENOENT;
+}
+
+const char *proc_find_mapped(const struct proc_map *maps, size_t n,
+                             const char *prefix)
+{
+  for (size_t i = 0; i < n; i++) {
+    const char *b = strrchr(maps[i].path, '/');
+    if (maps[i].path[0] == '/' && b && !strncmp(b + 1, prefix, strlen(prefix)))
+      return maps[i].path;
+  }
+  return NULL;
+}
+
+void proc_path(const struct proc *p, const char *path, char *out, size_t max)
+{
+  snprintf(out, max, "%s%s", p->root, path);
+}
+
+int proc_read(const struct proc *p, uint64_t addr, void *buf, size_t len,
+              struct pulp_err *e)
+{
+  struct iovec l = {buf, len}, r = {(void *)(uintptr_t)addr, len};
+  ssize_t n = process_vm_readv(p->pid, &l, 1, &r, 1, 0);
+
+  if (n == (ssize_t)len)
+    return 0;
+  if (n < 0 && errno == EPERM)
+    return proc_eperm(p, "reading its memory", e);
+  if (n < 0 && errno == ESRCH)
+    return err_set(e, -ESRCH, "%s (pid %d): process exited", p->comm, p->pid);
+  return err_sys(e, n < 0 ? -errno : -EFAULT,
+                 "%s (pid %d): reading %zu bytes at %#llx", p->comm, p->pid,
+                 len, (unsigned long long)addr);
+}
+
+int proc_write(const struct proc *p, uint64_t addr, const void *buf,
+               size_t len, struct pulp_err *e)
+{
+  ssize_t n = pwrite(p->memfd, buf, len, (off_t)addr);
+
+  if (n == (ssize_t)len)
+    return 0;
+  return err_sys(e, n < 0 ? -errno : -EIO,
+                 "%s (pid %d): writing %zu bytes at %#llx", p->comm, p->pid,
+                 len, (unsigned long long)addr);
+}
+
+int proc_threads(const struct proc *p, pid_t **tids, size_t *n,
+                 struct pulp_err *e)
+{
+  char path[64];
+  struct dirent *d;
+  size_t len = 0, cap = 16;
+  pid_t *t = malloc(cap * sizeof(*t));
+  DIR *dir;
+
+  snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
+  dir = opendir(path);
+  if (!dir || !t) {
+    free(t);
+    if (dir)
+      closedir(dir);
+    return err_set(e, -ESRCH, "%s (pid %d): process exited", p->comm, p->pid);
+  }
+  while ((d = readdir(dir))) {
+    if (d->d_name[0] < '0' || d->d_name[0] > '9')
+      continue;
+    if (len == cap) {
+      pid_t *nt = realloc(t, (cap *= 2) * sizeof(*t));
+      if (!nt) {
+        free(t);
+        closedir(dir);
+        return err_set(e, -ENOMEM, "out of memory");
+      }
+      t = nt;
+    }
+    t[len++] = (pid_t)atoi(d->d_name);
+  }
+  closedir(dir);
+  *tids = t;
+  *n = len;
+  return 0;
+}
+
+char proc_thread_state(const struct proc *p, pid_t tid)
+{
+  char path[64], buf[512], *rp;
+  ssize_t n;
+  int fd;
+
+  snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)p->pid,
+           (int)tid);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  rp = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
+  return rp && rp[1] == ' ' ? rp[2] : 0;
+}

@@ -1,1 +1,158 @@
-int placeholder_target;
+#define _GNU_SOURCE
+#include "target.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/elf_file.h"
+
+#define RUNTIME_PREFIX "libpulp.so"
+
+int target_open(pid_t pid, struct target *t, struct pulp_err *e)
+{
+  int rc;
+
+  memset(t, 0, sizeof(*t));
+  if ((rc = proc_open(pid, &t->proc, e)))
+    return rc;
+  if ((rc = proc_maps(&t->proc, &t->maps, &t->nmaps, e))) {
+    proc_close(&t->proc);
+    return rc;
+  }
+  t->runtime = proc_find_mapped(t->maps, t->nmaps, RUNTIME_PREFIX);
+  return 0;
+}
+
+void target_close(struct target *t)
+{
+  free(t->maps);
+  proc_close(&t->proc);
+  memset(t, 0, sizeof(*t));
+}
+
+static const char *base_name(const char *p)
+{
+  const char *s = strrchr(p, '/');
+  return s ? s + 1 : p;
+}
+
+int target_has_object(struct target *t, const struct ulp_patch *u,
+                      struct pulp_err *e)
+{
+  const char *seen = NULL;
+  char other[2 * ULP_BUILD_ID_MAX + 1] = "", want[2 * ULP_BUILD_ID_MAX + 1];
+
+  for (size_t i = 0; i < t->nmaps; i++) {
+    const struct proc_map *m = &t->maps[i];
+    char path[PATH_MAX + 64];
+    struct elf_file *f;
+    uint8_t id[ULP_BUILD_ID_MAX];
+    size_t n;
+    const char *soname;
+    int named;
+
+    if (!m->path[0] || m->offset != 0 ||
+        (i > 0 && !strcmp(t->maps[i - 1].path, m->path)))
+      continue;
+    proc_path(&t->proc, m->path, path, sizeof(path));
+    if (elf_file_open(path, 0, &f, NULL))
+      continue;
+    n = elf_file_build_id(f, id, sizeof(id));
+    soname = elf_file_soname(f);
+    named = !strcmp(base_name(m->path), u->target) ||
+            (soname && !strcmp(soname, u->target));
+    elf_file_close(f);
+    if (n == u->target_build_id_len && !memcmp(id, u->target_build_id, n))
+      return 0;
+    if (named && !seen) {
+      seen = m->path;
+      ulp_hex(id, n, other);
+    }
+  }
+  if (!seen)
+    return err_set(e, -ENOENT, "does not have %s loaded", u->target);
+  ulp_hex(u->target_build_id, u->target_build_id_len, want);
+  return err_set(e, -ESTALE,
+                 "another build of %s is loaded (build-id %s, the patch is "
+                 "for %s)",
+                 u->target, other, want);
+}
+
+int target_read_state(struct target *t, struct pulp_state *s,
+                      struct pulp_err *e)
+{
+  char path[PATH_MAX + 64];
+  struct elf_file *f;
+  struct elf_sym sym;
+  uint64_t base, lo, hi, addr;
+  int rc;
+
+  if (!t->runtime)
+    return err_set(e, -ENOENT, "does not have libpulp.so loaded");
+  proc_object_range(t->maps, t->nmaps, t->runtime, &base, &lo, &hi);
+  proc_path(&t->proc, t->runtime, path, sizeof(path));
+  if ((rc = elf_file_open(path, 0, &f, e)))
+    return rc;
+  rc = elf_file_find_symbol(f, PULP_STATE_SYMBOL, &sym, e);
+  elf_file_close(f);
+  if (rc)
+    return rc;
+  addr = base + sym.value;
+  for (int tries = 0; tries < 1000; tries++) {
+    uint32_t gen;
+    if ((rc = proc_read(&t->proc, addr, s, sizeof(*s), e)))
+      return rc;
+    if (s->magic != PULP_STATE_MAGIC || s->abi_version != PULP_STATE_ABI)
+      return err_set(e, -EPROTO, "its runtime is another version of Pulp");
+    gen = s->generation;
+    if (gen % 2 == 0) {
+      uint32_t again;
+      if ((rc = proc_read(&t->proc,
+                          addr + offsetof(struct pulp_state, generation),
+                          &again, sizeof(again), e)))
+        return rc;
+      if (again == gen)
+        return 0;
+    }
+    nanosleep(&(struct timespec){0, 100000}, NULL);
+  }
+  return err_set(e, -EAGAIN, "its state kept changing while read");
+}
+
+int target_each_runtime_process(int (*fn)(pid_t pid, void *arg), void *arg)
+{
+  DIR *d = opendir("/proc");
+  struct dirent *de;
+  int r = 0;
+
+  if (!d)
+    return -errno;
+  while (!r && (de = readdir(d))) {
+    char path[64], line[PATH_MAX + 128];
+    FILE *f;
+    int has = 0;
+    pid_t pid;
+
+    if (!isdigit((unsigned char)de->d_name[0]))
+      continue;
+    pid = (pid_t)atoi(de->d_name);
+    snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+    if (!(f = fopen(path, "re")))
+      continue;
+    while (!has && fgets(line, sizeof(line), f)) {
+      char *slash = strrchr(line, '/');
+      has = slash && !strncmp(slash + 1, RUNTIME_PREFIX,
+                              strlen(RUNTIME_PREFIX));
+    }
+    fclose(f);
+    if (has)
+      r = fn(pid, arg);
+  }
+  closedir(d);
+  return r;
+}

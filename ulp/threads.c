@@ -1,1 +1,203 @@
-int placeholder_threads;
+/* Stop-the-world over ptrace for the commit of a plan. */
+#define _GNU_SOURCE
+#include "threads.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#include "core/arch_live.h"
+
+#define STOP_ROUNDS 100
+
+int thread_seize(const struct proc *p, pid_t tid, struct pulp_err *e)
+{
+  if (ptrace(PTRACE_SEIZE, tid, 0, 0) == 0)
+    return 0;
+  if (errno == ESRCH)
+    return err_set(e, -ESRCH, "thread %d exited", tid);
+  if (errno == EPERM) {
+    char path[64], buf[1024];
+    FILE *f;
+    int tracer = 0;
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/status", p->pid, tid);
+    f = fopen(path, "re");
+    while (f && fgets(buf, sizeof(buf), f))
+      if (!strncmp(buf, "TracerPid:", 10))
+        tracer = atoi(buf + 10);
+    if (f)
+      fclose(f);
+    if (tracer)
+      return err_set(e, -EBUSY,
+                     "%s (pid %d): thread %d is already traced by pid %d",
+                     p->comm, p->pid, tid, tracer);
+    return proc_eperm(p, "attaching with ptrace", e);
+  }
+  return err_sys(e, -errno, "thread %d: PTRACE_SEIZE", tid);
+}
+
+int thread_stop(pid_t tid, int *group_stop, struct pulp_err *e)
+{
+  if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0)
+    return err_sys(e, errno == ESRCH ? -ESRCH : -errno,
+                   "thread %d: PTRACE_INTERRUPT", tid);
+  return thread_wait_stop(tid, group_stop, e);
+}
+
+int thread_wait_stop(pid_t tid, int *group_stop, struct pulp_err *e)
+{
+  int status;
+
+  for (;;) {
+    if (waitpid(tid, &status, __WALL) < 0) {
+      if (errno == EINTR)
+        continue;
+      if (errno == ECHILD)
+        return err_set(e, -ESRCH, "thread %d exited", tid);
+      return err_sys(e, -errno, "thread %d: waiting for its stop", tid);
+    }
+    if (WIFEXITED(status) || WIFSIGNALED(status))
+      return err_set(e, -ESRCH, "thread %d exited", tid);
+    if (!WIFSTOPPED(status))
+      continue;
+    if (status >> 16 == PTRACE_EVENT_STOP) {
+      int sig = WSTOPSIG(status);
+      if (group_stop)
+        *group_stop = sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+                      sig == SIGTTOU;
+      return 0;
+    }
+    /* A signal-delivery stop: deliver it; the interrupt stays pending and
+     * stops the thread right after. */
+    if (ptrace(PTRACE_CONT, tid, 0, (void *)(long)WSTOPSIG(status)) < 0)
+      return err_sys(e, -errno, "thread %d: re-delivering a signal", tid);
+  }
+}
+
+int thread_cont(pid_t tid, int group_stop)
+{
+  if (ptrace(group_stop ? PTRACE_LISTEN : PTRACE_CONT, tid, 0, 0) < 0)
+    return -errno;
+  return 0;
+}
+
+static int is_kept(pid_t tid, const pid_t *keep, size_t nkeep)
+{
+  for (size_t i = 0; i < nkeep; i++)
+    if (keep[i] == tid)
+      return 1;
+  return 0;
+}
+
+static int known(const struct threads *ts, pid_t tid)
+{
+  for (size_t i = 0; i < ts->n; i++)
+    if (ts->t[i].tid == tid)
+      return 1;
+  return 0;
+}
+
+static void drop(struct threads *ts, size_t i)
+{
+  ts->t[i] = ts->t[--ts->n];
+}
+
+int threads_stop_all(const struct proc *p, const pid_t *keep, size_t nkeep,
+                     struct threads *ts, struct pulp_err *e)
+{
+  int rc = 0;
+
+  ts->n = 0;
+  for (int round = 0; round < STOP_ROUNDS; round++) {
+    size_t first = ts->n, n;
+    pid_t *tids;
+
+    rc = proc_threads(p, &tids, &n, e);
+    if (rc)
+      goto fail;
+    /* Seize, then interrupt everyone, then collect the stops: the threads
+     * stop nearly together and the window stays short. */
+    for (size_t i = 0; i < n; i++) {
+      struct thread_stopped *s;
+      if (known(ts, tids[i]))
+        continue;
+      if (ts->n == ts->cap) {
+        size_t cap = ts->cap ? ts->cap * 2 : 16;
+        void *nt = realloc(ts->t, cap * sizeof(*ts->t));
+        if (!nt) {
+          free(tids);
+          rc = err_set(e, -ENOMEM, "out of memory");
+          goto fail;
+        }
+        ts->t = nt;
+        ts->cap = cap;
+      }
+      s = &ts->t[ts->n];
+      memset(s, 0, sizeof(*s));
+      s->tid = tids[i];
+      s->kept = is_kept(tids[i], keep, nkeep);
+      if (!s->kept) {
+        rc = thread_seize(p, s->tid, e);
+        if (rc == -ESRCH)
+          continue;
+        if (rc) {
+          free(tids);
+          goto fail;
+        }
+      }
+      ts->n++;
+    }
+    free(tids);
+    if (ts->n == first)
+      return 0; /* every listed thread is stopped: stable */
+    for (size_t i = first; i < ts->n; i++)
+      if (ptrace(PTRACE_INTERRUPT, ts->t[i].tid, 0, 0) < 0 &&
+          errno != ESRCH) {
+        rc = err_sys(e, -errno, "thread %d: PTRACE_INTERRUPT", ts->t[i].tid);
+        goto fail;
+      }
+    for (size_t i = first; i < ts->n;) {
+      struct thread_stopped *s = &ts->t[i];
+      rc = thread_wait_stop(s->tid, &s->group_stop, e);
+      if (rc == 0)
+        rc = arch_live_get_pc(s->tid, &s->pc, e);
+      if (rc == -ESRCH) {
+        if (!s->kept)
+          drop(ts, i);
+        else
+          goto fail;
+        continue;
+      }
+      if (rc)
+        goto fail;
+      i++;
+    }
+  }
+  rc = err_set(e, -EAGAIN, "%s (pid %d): threads keep appearing", p->comm,
+               p->pid);
+fail:
+  threads_resume_all(ts);
+  return rc;
+}
+
+void threads_resume_all(struct threads *ts)
+{
+  for (size_t i = 0; i < ts->n; i++) {
+    struct thread_stopped *s = &ts->t[i];
+    if (s->kept)
+      thread_cont(s->tid, s->group_stop);
+    else
+      ptrace(PTRACE_DETACH, s->tid, 0, 0);
+  }
+  ts->n = 0;
+}
+
+void threads_free(struct threads *ts)
+{
+  free(ts->t);
+  memset(ts, 0, sizeof(*ts));
+}

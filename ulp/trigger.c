@@ -1,7 +1,273 @@
+/* ulp trigger: applies .ulp and reverts .rev files in running processes
+ * (docs/apply-protocol.md). Everything that can be checked without
+ * stopping the process is checked first; then hijack_run borrows one
+ * thread and commits with every thread stopped briefly. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "commands.h"
+#include "core/remote.h"
+#include "core/ulp_format.h"
+#include "hijack.h"
+#include "target.h"
+
+#define CMD "trigger"
+
+struct trigger {
+  const char *pattern; /* -p: PID or NAME-WILDCARD; NULL for all */
+  int explicit_pid;
+  const char *revert_all;
+  char **files;        /* absolute paths */
+  struct ulp_patch *patches;
+  size_t nfiles;
+  struct hijack_opts hopts;
+  int verbose;
+  uint8_t *req;
+  size_t reqlen;
+  /* outcome */
+  int nsucceeded, nfailed, nskipped, nmentioned;
+};
+
+static const char *base_name(const char *p)
+{
+  const char *s = strrchr(p, '/');
+  return s ? s + 1 : p;
+}
+
+/* Which library does this process have to hold for the operation? All of
+ * the files' targets, and --revert-all's library. */
+static int applicable(struct trigger *t, struct target *tg, struct pulp_err *e)
+{
+  int rc;
+
+  if (!tg->runtime)
+    return err_set(e, -ENOENT, "does not have libpulp.so loaded");
+  for (size_t i = 0; i < t->nfiles; i++)
+    if ((rc = target_has_object(tg, &t->patches[i], e)))
+      return rc;
+  if (t->revert_all && !t->nfiles) {
+    for (size_t i = 0; i < tg->nmaps; i++)
+      if (!strcmp(base_name(tg->maps[i].path), base_name(t->revert_all)))
+        return 0;
+    return err_set(e, -ENOENT, "does not have %s loaded", t->revert_all);
+  }
+  for (size_t i = 0; i < t->nfiles; i++) {
+    char path[PATH_MAX + 64];
+    if (t->patches[i].kind != ULP_KIND_APPLY)
+      continue;
+    proc_path(&tg->proc, t->patches[i].patch_path, path, sizeof(path));
+    if (access(path, R_OK) != 0)
+      return err_set(e, -ENOENT,
+                     "patch object %s does not exist in its mount namespace",
+                     t->patches[i].patch_path);
+  }
+  return 0;
+}
+
+static int one_process(pid_t pid, void *arg)
+{
+  struct trigger *t = arg;
+  struct target tg;
+  struct pulp_err e = {0};
+  int rc = target_open(pid, &tg, &e);
+
+  if (rc) {
+    if (!t->explicit_pid && rc == -ESRCH)
+      return 0; /* exited while we listed */
+    fprintf(stdout, "pid %d: failed: %s\n", pid, e.msg);
+    t->nfailed++;
+    t->nmentioned++;
+    return 0;
+  }
+  rc = applicable(t, &tg, &e);
+  if (rc) {
+    if (t->explicit_pid || t->verbose) {
+      printf("%s (pid %d): skipped: %s\n", tg.proc.comm, pid, e.msg);
+      t->nmentioned++;
+    }
+    t->nskipped++;
+    target_close(&tg);
+    return 0;
+  }
+  t->nmentioned++;
+  rc = hijack_run(&tg.proc, &t->hopts, PULP_OP_APPLY, t->req, t->reqlen, NULL,
+                  &e);
+  if (rc) {
+    printf("%s (pid %d): failed: %s\n", tg.proc.comm, pid, e.msg);
+    t->nfailed++;
+  } else {
+    printf("%s (pid %d): live patching succeeded\n", tg.proc.comm, pid);
+    t->nsucceeded++;
+  }
+  fflush(stdout);
+  target_close(&tg);
+  return 0;
+}
+
+static int is_number(const char *s)
+{
+  if (!*s)
+    return 0;
+  for (; *s; s++)
+    if (!isdigit((unsigned char)*s))
+      return 0;
+  return 1;
+}
+
+static int by_name(pid_t pid, void *arg)
+{
+  struct trigger *t = arg;
+  char path[64], comm[64] = "";
+  FILE *f;
+
+  snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+  if ((f = fopen(path, "re"))) {
+    if (fgets(comm, sizeof(comm), f))
+      comm[strcspn(comm, "\n")] = '\0';
+    fclose(f);
+  }
+  if (pid == getpid() || fnmatch(t->pattern, comm, 0) != 0)
+    return 0;
+  return one_process(pid, arg);
+}
+
+static int build_request(struct trigger *t)
+{
+  size_t len = 0, off = 0;
+
+  if (t->revert_all)
+    len += strlen(t->revert_all) + 2;
+  for (size_t i = 0; i < t->nfiles; i++)
+    len += strlen(t->files[i]) + 2;
+  if (len > PULP_REQUEST_MAX)
+    return -E2BIG;
+  t->req = malloc(len ? len : 1);
+  if (!t->req)
+    return -ENOMEM;
+  if (t->revert_all)
+    off += (size_t)sprintf((char *)t->req + off, "L%s", t->revert_all) + 1;
+  for (size_t i = 0; i < t->nfiles; i++)
+    off += (size_t)sprintf((char *)t->req + off, "F%s", t->files[i]) + 1;
+  t->reqlen = off;
+  return 0;
+}
+
+static void usage(FILE *f)
+{
+  fprintf(f,
+          "Usage: ulp trigger [-p PID|NAME-WILDCARD] [--revert-all=LIB]\n"
+          "                   [-r RETRIES] [--timeout SECONDS] [--tid TID]\n"
+          "                   [-v] [FILE.ulp|FILE.rev...]\n"
+          "Applies .ulp files and reverts .rev files in running processes:\n"
+          "the one given by -p, those whose name matches it, or (without "
+          "-p)\nevery process with the runtime and the target library.\n"
+          "  -p, --process PID|WILDCARD  target processes\n"
+          "      --revert-all=LIB        first revert every patch on LIB\n"
+          "  -r, --retries N             commit attempts (default 20)\n"
+          "      --timeout SECONDS       wait for the runtime (default 10)\n"
+          "      --tid TID               borrow this thread\n"
+          "  -v, --verbose               mention skipped processes\n"
+          "Exit status: 0 applied, 1 a process failed, 2 bad input,\n"
+          "3 nothing applicable. See ulp(1).\n");
+}
+
 int cmd_trigger(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  return ULP_EXIT_USAGE;
+  static const struct option opts[] = {
+      {"process", required_argument, 0, 'p'},
+      {"revert-all", required_argument, 0, 'R'},
+      {"retries", required_argument, 0, 'r'},
+      {"timeout", required_argument, 0, 't'},
+      {"tid", required_argument, 0, 'T'},
+      {"verbose", no_argument, 0, 'v'},
+      {"help", no_argument, 0, 'h'},
+      {0, 0, 0, 0}};
+  struct trigger t = {0};
+  struct pulp_err e = {0};
+  int c, status = ULP_EXIT_OK;
+
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "p:r:vh", opts, NULL)) != -1) {
+    switch (c) {
+    case 'p':
+      t.pattern = optarg;
+      break;
+    case 'R':
+      t.revert_all = optarg;
+      break;
+    case 'r':
+      t.hopts.retries = (unsigned)atoi(optarg);
+      break;
+    case 't':
+      t.hopts.timeout_ms = (unsigned)(atof(optarg) * 1000);
+      break;
+    case 'T':
+      t.hopts.tid = (pid_t)atoi(optarg);
+      break;
+    case 'v':
+      t.verbose = 1;
+      break;
+    case 'h':
+      usage(stdout);
+      return ULP_EXIT_OK;
+    default:
+      usage(stderr);
+      return ULP_EXIT_USAGE;
+    }
+  }
+  t.nfiles = (size_t)(argc - optind);
+  if (!t.nfiles && !t.revert_all) {
+    usage(stderr);
+    return ULP_EXIT_USAGE;
+  }
+  t.files = calloc(t.nfiles + 1, sizeof(*t.files));
+  t.patches = calloc(t.nfiles + 1, sizeof(*t.patches));
+  for (size_t i = 0; i < t.nfiles; i++) {
+    const char *arg = argv[optind + (int)i];
+    char real[PATH_MAX];
+    if (ulp_read_file(arg, &t.patches[i], &e)) {
+      ulp_error(CMD, "%s", e.msg);
+      status = ULP_EXIT_USAGE;
+      goto out;
+    }
+    t.files[i] = strdup(realpath(arg, real) ? real : arg);
+  }
+  if (build_request(&t)) {
+    ulp_error(CMD, "too many or too long file names");
+    status = ULP_EXIT_USAGE;
+    goto out;
+  }
+  if (t.pattern && is_number(t.pattern)) {
+    t.explicit_pid = 1;
+    one_process((pid_t)atoi(t.pattern), &t);
+  } else if (t.pattern) {
+    target_each_runtime_process(by_name, &t);
+  } else {
+    t.pattern = "*";
+    target_each_runtime_process(by_name, &t);
+  }
+  if (t.nfailed)
+    status = ULP_EXIT_FAILED;
+  else if (!t.nsucceeded) {
+    status = ULP_EXIT_NOT_APPLICABLE;
+    if (!t.nmentioned)
+      ulp_error(CMD, "no process has the runtime and the target loaded");
+  }
+out:
+  for (size_t i = 0; i < t.nfiles; i++) {
+    free(t.files[i]);
+    ulp_free(&t.patches[i]);
+  }
+  free(t.files);
+  free(t.patches);
+  free(t.req);
+  return status;
 }

@@ -53,7 +53,7 @@
 /* The _mcount stub object a library links (ldflags). The build defines the
  * installed path; this default is where a Debian package puts it. */
 #ifndef PULP_PPC64LE_MCOUNT_STUB
-#define PULP_PPC64LE_MCOUNT_STUB                                              \
+#define PULP_PPC64LE_MCOUNT_STUB                                               \
   "/usr/lib/powerpc64le-linux-gnu/pulp/mcount_stub.o"
 #endif
 
@@ -115,8 +115,7 @@ static int ppc_decode_b(uint32_t insn, uint64_t pc, int *link, uint64_t *to)
 static int ppc_is_toc_setup(uint32_t i0, uint32_t i1)
 {
   /* addis r2,r12,hi (or lis r2,hi once ld made it absolute); addi r2,r2,lo */
-  return ((i0 & 0xffff0000) == 0x3c4c0000 ||
-          (i0 & 0xffff0000) == 0x3c400000) &&
+  return ((i0 & 0xffff0000) == 0x3c4c0000 || (i0 & 0xffff0000) == 0x3c400000) &&
          (i1 & 0xffff0000) == 0x38420000;
 }
 
@@ -131,12 +130,9 @@ static void ppc_build_pre(uint8_t out[PPC_PRE_LEN], uint64_t pre,
 {
   uint64_t lit = ppc_literal_addr(pre);
   const uint32_t code[PPC_CODE_LEN / 4] = {
-      ppc_bcl_next(),
-      ppc_mflr(12),
-      ppc_mtlr(0),
-      ppc_ld(12, (int16_t)(lit - (pre + 4)), 12),
-      ppc_mtctr(12),
-      ppc_bctr(),
+      ppc_bcl_next(), ppc_mflr(12),
+      ppc_mtlr(0),    ppc_ld(12, (int16_t)(lit - (pre + 4)), 12),
+      ppc_mtctr(12),  ppc_bctr(),
   };
 
   for (size_t i = 0; i < PPC_PRE_LEN; i += 4)
@@ -147,10 +143,10 @@ static void ppc_build_pre(uint8_t out[PPC_PRE_LEN], uint64_t pre,
 }
 
 struct ppc_pad {
-  uint64_t pre;      /* func - 64 */
-  size_t site_off;   /* offset of the site in the window */
-  size_t lit_off;    /* offset of the literal in the window */
-  uint32_t site;     /* the instruction at the site */
+  uint64_t pre;    /* func - 64 */
+  size_t site_off; /* offset of the site in the window */
+  size_t lit_off;  /* offset of the literal in the window */
+  uint32_t site;   /* the instruction at the site */
 };
 
 static int ppc_check(const uint8_t *win, uint64_t func,
@@ -233,8 +229,8 @@ static int redirect(const uint8_t *win, uint64_t func, uint64_t target,
                    (unsigned long long)target);
   ppc_build_pre(pre, p.pre, target);
   if (info.state == PULP_PAD_REDIRECTED)
-    return emit_write(plan, p.pre + p.lit_off, win + p.lit_off,
-                      pre + p.lit_off, 8, PULP_PW_ATOMIC, e);
+    return emit_write(plan, p.pre + p.lit_off, win + p.lit_off, pre + p.lit_off,
+                      8, PULP_PW_ATOMIC, e);
 
   r = emit_guard(plan, p.pre, p.pre + PPC_PRE_LEN, e);
   if (r == 0)
@@ -242,8 +238,8 @@ static int redirect(const uint8_t *win, uint64_t func, uint64_t target,
   if (r < 0)
     return r;
   put_le32(site, ppc_b(info.site, p.pre));
-  return emit_write(plan, info.site, win + p.site_off, site, 4,
-                    PULP_PW_ATOMIC, e);
+  return emit_write(plan, info.site, win + p.site_off, site, 4, PULP_PW_ATOMIC,
+                    e);
 }
 
 static int restore(const uint8_t *win, uint64_t func, struct pulp_plan *plan,
@@ -259,8 +255,7 @@ static int restore(const uint8_t *win, uint64_t func, struct pulp_plan *plan,
     return r;
   for (size_t i = 0; i < PPC_PRE_LEN; i += 4)
     put_le32(nops + i, ppc_nop());
-  r = emit_write(plan, info.site, win + p.site_off, nops, 4, PULP_PW_ATOMIC,
-                 e);
+  r = emit_write(plan, info.site, win + p.site_off, nops, 4, PULP_PW_ATOMIC, e);
   /* A thread may still run the redirect sequence: keep it out. */
   if (r == 0)
     r = emit_guard(plan, p.pre, p.pre + PPC_PRE_LEN, e);

@@ -34,10 +34,10 @@
 #include "arch/layout_emit.h"
 #include "core/arch.h"
 
-#define S390_PRE_LEN 16  /* 8 nopr before the entry */
-#define S390_POST_LEN 6  /* the brcl at the entry */
+#define S390_PRE_LEN 16 /* 8 nopr before the entry */
+#define S390_POST_LEN 6 /* the brcl at the entry */
 #define S390_BRCL_LEN 6
-#define S390_LIT_OFF 8   /* literal offset in an aligned pre-area */
+#define S390_LIT_OFF 8 /* literal offset in an aligned pre-area */
 
 /* Instruction encodings (z/Architecture Principles of Operation). */
 static void s390_nopr(uint8_t *p)

@@ -58,10 +58,14 @@ fi
 kdir=$(ls -d /usr/src/linux-headers-*-amd64 | sort -V | tail -1)
 kver=${kdir##*/linux-headers-}
 
-fetch_unpack() { # PKG DESTDIR: download a .deb and unpack it (never install)
+fetch_unpack() { # PKG DESTDIR: download a kernel .deb and unpack it
+	[ -d "$2/boot" ] && return 0
+	fetch_unpack_any "$@"
+}
+fetch_unpack_any() { # PKG DESTDIR: download a .deb and unpack it (never install)
 	local pkg=$1 dest=$2 tmp
-	[ -d "$dest/boot" ] && return 0
 	tmp=$(mktemp -d)
+	chmod 755 "$tmp" # apt-get download runs as _apt
 	if ! (cd "$tmp" && apt-get download -q "$pkg"); then
 		[ "$updated" = 1 ] || apt-get update -q || true
 		updated=1
@@ -107,6 +111,14 @@ if [ "$cross" = 1 ]; then
 		pkg=$(newest "$flavour")
 		[ -n "$pkg" ] || { echo "setup.sh: no $flavour kernel package" >&2; exit 1; }
 		fetch_unpack "$pkg:$arch" "$cache/$dir/kimg"
+	done
+	# busybox-static cannot be co-installed for several architectures:
+	# unpacked like the kernels.
+	for f in ppc64el:ppc64le s390x:s390x; do
+		IFS=: read -r arch dir <<<"$f"
+		[ -x "$cache/$dir/busybox/bin/busybox" ] && continue
+		rm -rf "$cache/$dir/busybox"
+		fetch_unpack_any "busybox-static:$arch" "$cache/$dir/busybox"
 	done
 fi
 echo "setup.sh: ready: kernel $kver, cache $cache (cross=$cross)"

@@ -41,8 +41,7 @@ static uint64_t get64(const uint8_t *p)
 /* A pad as GCC emits it with -pg -mprofile-kernel
  * -fpatchable-function-entry=16,16, after ulp post (site = nop) or before
  * (site = bl _mcount at mcount). */
-static void make_pad(struct fixture *f, uint64_t func, int toc,
-                     uint64_t mcount)
+static void make_pad(struct fixture *f, uint64_t func, int toc, uint64_t mcount)
 {
   size_t off;
 
@@ -53,7 +52,7 @@ static void make_pad(struct fixture *f, uint64_t func, int toc,
   for (off = 0; off < L->pre_len; off += 4)
     put32(f->win + off, NOP);
   if (toc) {
-    put32(f->win + off, 0x3c4c0002); /* addis r2,r12,2 */
+    put32(f->win + off, 0x3c4c0002);     /* addis r2,r12,2 */
     put32(f->win + off + 4, 0x38427720); /* addi r2,r2,30496 */
     off += 8;
   }
@@ -61,8 +60,8 @@ static void make_pad(struct fixture *f, uint64_t func, int toc,
   f->site_off = off + 4;
   if (mcount)
     put32(f->win + f->site_off,
-          0x48000001 | ((uint32_t)(mcount - (f->base + f->site_off)) &
-                        0x03fffffc));
+          0x48000001 |
+              ((uint32_t)(mcount - (f->base + f->site_off)) & 0x03fffffc));
   else
     put32(f->win + f->site_off, NOP);
   for (off = f->site_off + 4; off < f->len; off += 4)

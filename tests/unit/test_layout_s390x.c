@@ -240,7 +240,7 @@ static void restore_is_the_reverse_order(void **state)
   assert_int_equal(plan->writes[0].addr, f.func); /* mask first */
   assert_int_equal(plan->writes[0].len, 2);
   assert_int_equal(plan->writes[0].bytes[1], 0x04);
-  assert_int_equal(plan->writes[1].addr, f.func + 2); /* then offset */
+  assert_int_equal(plan->writes[1].addr, f.func + 2);  /* then offset */
   assert_int_equal(plan->writes[2].addr, f.func - 16); /* then pre-area */
   assert_true(plan_pc_is_guarded(plan, f.func - 16 + 6));
   plan_apply(f.win, f.base, f.len, plan);

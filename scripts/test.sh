@@ -1,0 +1,55 @@
+#!/bin/bash
+# The whole test suite: installs dependencies, builds, runs every landed
+# architecture's tests and the klp real-kernel tests, reports each, and ends
+# with one "N passed, N failed" line. Exit status 0 only if all passed.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$top/build}
+export BUILD_DIR=$build
+
+bash "$top/scripts/install-deps.sh" || exit 1
+bash "$top/tests/klp/setup.sh" || exit 1
+bash "$top/scripts/build.sh" || exit 1
+
+total_pass=0
+total_fail=0
+summary=()
+
+# One suite: name, then the command; its "N passed, N failed" line counts.
+run_suite() {
+	local name=$1 log rc pass fail
+	shift
+	log=$(mktemp)
+	echo "=== $name"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	pass=$(grep -Eo '^[A-Za-z_:]* ?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 |
+		grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+')
+	fail=$(grep -Eo '^[A-Za-z_:]* ?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 |
+		grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')
+	if [ -z "$pass" ]; then
+		# ctest: "100% tests passed, 0 tests failed out of 42"
+		local out_of
+		out_of=$(grep -Eo 'tests failed out of [0-9]+' "$log" | grep -Eo '[0-9]+$')
+		fail=$(grep -Eo '[0-9]+ tests failed' "$log" | grep -Eo '^[0-9]+')
+		pass=$(( ${out_of:-0} - ${fail:-0} ))
+	fi
+	pass=${pass:-0}
+	fail=${fail:-0}
+	[ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+	summary+=("$name: $pass passed, $fail failed")
+	rm -f "$log"
+}
+
+run_suite "x86_64 (native: unit, integration, klp unit)" \
+	ctest --test-dir "$build" --output-on-failure -j 2
+run_suite "klp on a real kernel (qemu-system-x86_64 guest)" \
+	bash "$top/tests/klp/run-guest-tests.sh" "$build"
+
+echo
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

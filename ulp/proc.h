@@ -1,0 +1,67 @@
+/* Access to a live process from the tool: identity, memory map, memory,
+ * threads. Reading never stops the process. */
+#ifndef PULP_ULP_PROC_H
+#define PULP_ULP_PROC_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/err.h"
+
+struct proc {
+  pid_t pid;
+  char comm[64];
+  char root[32]; /* "/proc/PID/root": paths of its mount namespace */
+  int memfd;     /* /proc/PID/mem, read-write */
+};
+
+struct proc_map {
+  uint64_t start, end, offset;
+  char perms[5]; /* "r-xp" */
+  char path[PATH_MAX]; /* "" for anonymous mappings */
+};
+
+/* Opens pid: -ESRCH "no such process", -EPERM with a hint about
+ * CAP_SYS_PTRACE and Yama's ptrace_scope. */
+int proc_open(pid_t pid, struct proc *p, struct pulp_err *e);
+void proc_close(struct proc *p);
+
+/* Parses /proc/PID/maps into *maps (malloc'd). */
+int proc_maps(const struct proc *p, struct proc_map **maps, size_t *n,
+              struct pulp_err *e);
+
+/* The load base of the ELF file mapped from path (the lowest mapping of
+ * that file with file offset 0) and the extent [*lo, *hi) of all its
+ * mappings (with the anonymous .bss mapping that follows). -ENOENT when the file is not mapped. */
+int proc_object_range(const struct proc_map *maps, size_t n, const char *path,
+                      uint64_t *base, uint64_t *lo, uint64_t *hi);
+
+/* Path of the first mapped file whose basename starts with prefix, or
+ * NULL. */
+const char *proc_find_mapped(const struct proc_map *maps, size_t n,
+                             const char *prefix);
+
+/* path (as seen by the process) prefixed with its /proc/PID/root. */
+void proc_path(const struct proc *p, const char *path, char *out, size_t max);
+
+int proc_read(const struct proc *p, uint64_t addr, void *buf, size_t len,
+              struct pulp_err *e);
+/* Writes through /proc/PID/mem: works on read-only text too. */
+int proc_write(const struct proc *p, uint64_t addr, const void *buf,
+               size_t len, struct pulp_err *e);
+
+/* The thread ids in /proc/PID/task (malloc'd). */
+int proc_threads(const struct proc *p, pid_t **tids, size_t *n,
+                 struct pulp_err *e);
+
+/* The scheduler state letter of a thread ('R', 'S', 'T', 't', 'Z', ...),
+ * or 0 when it is gone. */
+char proc_thread_state(const struct proc *p, pid_t tid);
+
+/* Fills e with the permission error for operation what on p, with a hint
+ * (CAP_SYS_PTRACE, Yama ptrace_scope). Returns -EPERM. */
+int proc_eperm(const struct proc *p, const char *what, struct pulp_err *e);
+
+#endif

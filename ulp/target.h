@@ -1,0 +1,37 @@
+/* What a live process has loaded, seen from the tool without stopping it:
+ * the runtime and its published state, and which build of a patch's target
+ * library is mapped. */
+#ifndef PULP_ULP_TARGET_H
+#define PULP_ULP_TARGET_H
+
+#include <stddef.h>
+
+#include "core/state_abi.h"
+#include "core/ulp_format.h"
+#include "proc.h"
+
+struct target {
+  struct proc proc;
+  struct proc_map *maps;
+  size_t nmaps;
+  const char *runtime; /* path of the mapped libpulp.so, or NULL */
+};
+
+/* Opens pid and reads its maps. */
+int target_open(pid_t pid, struct target *t, struct pulp_err *e);
+void target_close(struct target *t);
+
+/* Is the build of u's target mapped? 0 yes; -ENOENT the library is not
+ * loaded; -ESTALE another build of it is (message set). */
+int target_has_object(struct target *t, const struct ulp_patch *u,
+                      struct pulp_err *e);
+
+/* Reads the runtime's published state (seqlock; retried while written). */
+int target_read_state(struct target *t, struct pulp_state *s,
+                      struct pulp_err *e);
+
+/* Calls fn for every process that has the runtime mapped; stops early if
+ * fn returns non-zero. */
+int target_each_runtime_process(int (*fn)(pid_t pid, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,52 @@
+/* Stopping the threads of a process with ptrace (PTRACE_SEIZE +
+ * PTRACE_INTERRUPT, never SIGSTOP), as briefly as possible: this is the
+ * commit window of docs/apply-protocol.md. */
+#ifndef PULP_ULP_THREADS_H
+#define PULP_ULP_THREADS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/err.h"
+#include "proc.h"
+
+/* Seizes tid without stopping it. -EPERM (with the hint of proc_eperm),
+ * -EBUSY when another tracer has it, -ESRCH when it is gone. */
+int thread_seize(const struct proc *p, pid_t tid, struct pulp_err *e);
+
+/* Interrupts a seized thread and waits for its stop. Signals that arrive
+ * meanwhile are delivered, not lost. *group_stop (may be NULL) is set when
+ * the thread is in a job-control stop. -ESRCH when it exited. */
+int thread_stop(pid_t tid, int *group_stop, struct pulp_err *e);
+
+/* The waiting half of thread_stop, after a PTRACE_INTERRUPT. */
+int thread_wait_stop(pid_t tid, int *group_stop, struct pulp_err *e);
+
+/* Lets a stopped, seized thread run on, still traced. */
+int thread_cont(pid_t tid, int group_stop);
+
+struct thread_stopped {
+  pid_t tid;
+  int kept;       /* seized by the caller: stays traced after resume */
+  int group_stop; /* job-control stopped: stays so after resume */
+  uint64_t pc;
+};
+
+struct threads {
+  struct thread_stopped *t;
+  size_t n, cap;
+};
+
+/* Stops every thread of p (re-reading /proc/PID/task until no new thread
+ * appears) and reads each one's PC. Threads in keep[] are already seized
+ * by the caller. On failure every thread is resumed again. */
+int threads_stop_all(const struct proc *p, const pid_t *keep, size_t nkeep,
+                     struct threads *ts, struct pulp_err *e);
+
+/* Resumes them all: detaches those threads_stop_all seized, continues the
+ * kept ones. Empties ts (reusable); threads_free releases it. */
+void threads_resume_all(struct threads *ts);
+void threads_free(struct threads *ts);
+
+#endif
