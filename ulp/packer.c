@@ -63,7 +63,7 @@ static int check_function(const struct pulp_arch_layout *L,
   int rc = elf_file_find_symbol(t, df->old_name, sym, e);
 
   if (rc)
-    return err_set(e, rc, "%s:%d: %s", d->path, df->line, e->msg);
+    return err_ctx(e, "%s:%d", d->path, df->line);
   if (sym->type == STT_GNU_IFUNC)
     return err_set(e, -EINVAL,
                    "%s:%d: '%s' is an IFUNC: patching its resolver changes "
@@ -79,8 +79,8 @@ static int check_function(const struct pulp_arch_layout *L,
                    d->path, df->line, df->old_name, elf_file_path(t));
   rc = L->check(win, sym->value, &info, e);
   if (rc)
-    return err_set(e, rc, "%s:%d: '%s' is not live-patchable: %s", d->path,
-                   df->line, df->old_name, e->msg);
+    return err_ctx(e, "%s:%d: '%s' is not live-patchable", d->path, df->line,
+                   df->old_name);
   if (info.state == PULP_PAD_RAW)
     return err_set(e, -EINVAL,
                    "%s:%d: '%s': pad not normalised: run 'ulp post %s'",
@@ -109,8 +109,7 @@ static int add_dep(struct ulp_patch *p, const struct dsc *d,
   } else {
     struct elf_file *f;
     if (elf_file_open(dd->path, 0, &f, e))
-      return err_set(e, e->code, "%s:%d: dependency: %s", d->path, dd->line,
-                     e->msg);
+      return err_ctx(e, "%s:%d: dependency", d->path, dd->line);
     dep->build_id_len =
         (uint32_t)elf_file_build_id(f, dep->build_id, sizeof(dep->build_id));
     elf_file_close(f);
@@ -131,11 +130,11 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
   int rc;
 
   if ((rc = elf_file_open(d->target, 0, &t, e))) {
-    err_set(e, rc, "%s:%d: target: %s", d->path, d->target_line, e->msg);
+    err_ctx(e, "%s:%d: target", d->path, d->target_line);
     goto out;
   }
   if ((rc = elf_file_open(d->patch_obj, 0, &po, e))) {
-    err_set(e, rc, "%s:%d: patch object: %s", d->path, d->patch_line, e->msg);
+    err_ctx(e, "%s:%d: patch object", d->path, d->patch_line);
     goto out;
   }
   L = arch_layout(elf_file_machine(t));
@@ -173,7 +172,7 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
     if ((rc = check_function(L, t, d, df, &os, e)))
       goto out;
     if ((rc = elf_file_find_symbol(po, df->new_name, &ns, e))) {
-      err_set(e, rc, "%s:%d: %s", d->path, df->line, e->msg);
+      err_ctx(e, "%s:%d", d->path, df->line);
       goto out;
     }
     if (ns.type != STT_FUNC) {
@@ -201,7 +200,7 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
       struct elf_sym ts, ps;
       if ((rc = elf_file_find_symbol(t, dr->target_name, &ts, e)) ||
           (rc = elf_file_find_symbol(po, dr->patch_name, &ps, e))) {
-        err_set(e, rc, "%s:%d: %s", d->path, dr->line, e->msg);
+        err_ctx(e, "%s:%d", d->path, dr->line);
         goto out;
       }
       if (dr->tls != (ts.type == STT_TLS)) {

@@ -72,6 +72,21 @@ static int applicable(struct trigger *t, struct target *tg, struct pulp_err *e)
   return 0;
 }
 
+/* The reason part of a message: the lower layers name the process
+ * ("app (pid 12): ..." or "pid 12: ..."), the report line names it once. */
+static const char *reason(pid_t pid, const char *msg)
+{
+  char tag[32];
+  const char *at;
+
+  snprintf(tag, sizeof(tag), "pid %d", (int)pid);
+  at = strstr(msg, tag);
+  if (at && (at == msg || (at > msg && at[-1] == '(')) &&
+      (at = strstr(at, ": ")) && at - msg < 96)
+    return at + 2;
+  return msg;
+}
+
 static int one_process(pid_t pid, void *arg)
 {
   struct trigger *t = arg;
@@ -82,7 +97,7 @@ static int one_process(pid_t pid, void *arg)
   if (rc) {
     if (!t->explicit_pid && rc == -ESRCH)
       return 0; /* exited while we listed */
-    fprintf(stdout, "pid %d: failed: %s\n", pid, e.msg);
+    printf("pid %d: failed: %s\n", pid, reason(pid, e.msg));
     t->nfailed++;
     t->nmentioned++;
     return 0;
@@ -90,7 +105,8 @@ static int one_process(pid_t pid, void *arg)
   rc = applicable(t, &tg, &e);
   if (rc) {
     if (t->explicit_pid || t->verbose) {
-      printf("%s (pid %d): skipped: %s\n", tg.proc.comm, pid, e.msg);
+      printf("%s (pid %d): skipped: %s\n", tg.proc.comm, pid,
+             reason(pid, e.msg));
       t->nmentioned++;
     }
     t->nskipped++;
@@ -101,7 +117,8 @@ static int one_process(pid_t pid, void *arg)
   rc = hijack_run(&tg.proc, &t->hopts, PULP_OP_APPLY, t->req, t->reqlen, NULL,
                   &e);
   if (rc) {
-    printf("%s (pid %d): failed: %s\n", tg.proc.comm, pid, e.msg);
+    printf("%s (pid %d): failed: %s\n", tg.proc.comm, pid,
+           reason(pid, e.msg));
     t->nfailed++;
   } else {
     printf("%s (pid %d): live patching succeeded\n", tg.proc.comm, pid);

@@ -45,6 +45,7 @@ mkinitrd() { # OUT BUSYBOX KLP [FILES...]
 	local out=$1 bb=$2 k=$3 root
 	shift 3
 	root=$(mktemp -d)
+	chmod 755 "$root"
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,klp/store}
 	# A user to check what klp says to non-root.
 	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$root/etc/passwd"

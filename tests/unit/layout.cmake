@@ -13,3 +13,11 @@ foreach(arch x86_64 ppc64le s390x)
     pulp_arch_layout pulp_core_rt PkgConfig::CMOCKA PkgConfig::CAPSTONE)
   add_test(NAME layout_${arch} COMMAND test_layout_${arch})
 endforeach()
+
+# The capstone half (arch/decode.h): needs the pulp_arch_decode library.
+if(TARGET pulp_arch_decode)
+  add_executable(test_arch_decode ${CMAKE_CURRENT_LIST_DIR}/test_arch_decode.c)
+  target_link_libraries(test_arch_decode PRIVATE pulp_arch_decode
+    pulp_arch_layout pulp_core_rt PkgConfig::CMOCKA PkgConfig::CAPSTONE)
+  add_test(NAME arch_decode COMMAND test_arch_decode)
+endif()

@@ -160,6 +160,24 @@ s390x_no_hotpatch)
   build s390x nohot.so -O2 -fpatchable-function-entry=8,8
   expect 1 "mhotpatch" "$ULP" livepatchable nohot.so
   ;;
+redirect_runs_x86_64 | redirect_runs_ppc64le | redirect_runs_s390x)
+  arch=${CASE#redirect_runs_}
+  cc=$(compiler "$arch")
+  r=$(runner "$arch")
+  [ -n "$r" ] || skip "cannot run $arch programs here (apt-get install qemu-user)"
+  eval flags=\$FLAGS_$arch
+  root=$SRC/../../..
+  extra=
+  [ "$arch" = ppc64le ] && extra=$root/arch/ppc64le/mcount_stub.S
+  "$cc" -O2 $flags -c "$SRC/redirect_victim.c" -o victim.o || fail "compiling"
+  "$cc" -O2 -std=gnu11 -I"$root" -DPULP_NATIVE_ARCH_$arch -o selftest \
+    "$SRC/redirect_selftest.c" victim.o $extra "$root/arch/layouts.c" \
+    "$root/arch/x86_64/layout.c" "$root/arch/ppc64le/layout.c" \
+    "$root/arch/s390x/layout.c" "$root/core/err.c" "$root/core/plan.c" ||
+    fail "building the self-test"
+  expect 0 "$arch: ok" $r ./selftest
+  cat out.txt
+  ;;
 errors)
   expect 2 "No such file" "$ULP" livepatchable missing.so
   echo "not an ELF file" >text.so
