@@ -103,6 +103,8 @@ int pads_load(struct elf_file *f, const struct pulp_arch_layout *layout,
   s->names = malloc((syms.n ? syms.n : 1) * sizeof(*s->names));
   s->pads = calloc(n ? n : 1, sizeof(*s->pads));
   if (!s->names || !s->pads) {
+    for (size_t i = 0; i < syms.n; i++)
+      free(syms.v[i].name);
     free(entries);
     free(syms.v);
     return err_set(e, -ENOMEM, "out of memory");

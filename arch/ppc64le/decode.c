@@ -113,7 +113,7 @@ static int verify(csh cs, const uint8_t *win, uint64_t func,
       !is(cs, win, base, len, pre + 16, "mtctr", PPC_REG_R12, NULL) ||
       !is(cs, win, base, len, pre + 20, "bctr", PPC_REG_INVALID, NULL))
     return err_set(e, -ENOEXEC, "pre-area is not Pulp's redirect");
-  if (d < 24 || (uint64_t)d + 4 + 8 > l->pre_len ||
+  if (d + 4 < 24 || (uint64_t)d + 4 + 8 > l->pre_len ||
       get_le64(win + 4 + d) != info->target)
     return err_set(e, -ENOEXEC, "redirect literal does not hold %#llx",
                    (unsigned long long)info->target);

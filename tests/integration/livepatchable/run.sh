@@ -130,7 +130,9 @@ x86_64_Os) patchable x86_64 -Os ;;
 x86_64_O2_cf) patchable x86_64 -O2 -fcf-protection ;;
 x86_64_Os_cf) patchable x86_64 -Os -fcf-protection ;;
 ppc64le) patchable ppc64le -O2 ;;
+ppc64le_Os) patchable ppc64le -Os ;;
 s390x) patchable s390x -O2 ;;
+s390x_Os) patchable s390x -Os ;;
 no_pads)
   build x86_64 plain.so -O2
   expect 1 "no __patchable_function_entries" "$ULP" livepatchable plain.so
