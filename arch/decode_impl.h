@@ -17,9 +17,13 @@ struct pulp_arch_decode {
                 struct pulp_err *e);
 };
 
+/* Capstone is loaded at run time (decode.c), so these are the only ways to
+ * reach it. */
+
 /* Decodes the instruction at addr, inside the window [base, base+len):
- * 1 with *insn (cs_free it), 0 when capstone cannot. */
+ * 1 with *insn (release it with decode_free), 0 when capstone cannot. */
 int decode_one(csh cs, const uint8_t *win, uint64_t base, size_t len,
                uint64_t addr, cs_insn **insn);
+void decode_free(cs_insn *insn);
 
 #endif

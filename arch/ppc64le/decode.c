@@ -31,7 +31,7 @@ static int is(csh cs, const uint8_t *win, uint64_t base, size_t len, uint64_t a,
 
     *imm = o->type == PPC_OP_MEM ? o->mem.disp : o->imm;
   }
-  cs_free(i, 1);
+  decode_free(i);
   return ok;
 }
 
@@ -40,9 +40,8 @@ static int verify_stub(csh cs, uint64_t stub, pulp_read_fn read, void *arg,
                        struct pulp_err *e)
 {
   uint8_t code[16];
-  cs_insn *i;
-  size_t n;
-  int ok;
+  cs_insn *i[4] = {NULL};
+  int ok = 1;
 
   if (!read || read(arg, stub, code, sizeof(code)) < 0)
     return err_set(e, -ENOEXEC,
@@ -50,15 +49,17 @@ static int verify_stub(csh cs, uint64_t stub, pulp_read_fn read, void *arg,
                    "mcount_stub.o (glibc's _mcount does not follow "
                    "-mprofile-kernel)",
                    (unsigned long long)stub);
-  n = cs_disasm(cs, code, sizeof(code), stub, 4, &i);
-  ok = n == 4 && !strcmp(i[0].mnemonic, "mflr") &&
-       !strcmp(i[1].mnemonic, "mtctr") &&
-       i[0].detail->ppc.operands[0].reg == i[1].detail->ppc.operands[0].reg &&
-       !strcmp(i[2].mnemonic, "mtlr") &&
-       i[2].detail->ppc.operands[0].reg == PPC_REG_R0 &&
-       !strcmp(i[3].mnemonic, "bctr");
-  if (n)
-    cs_free(i, n);
+  for (int k = 0; k < 4; k++)
+    ok = ok && decode_one(cs, code, stub, sizeof(code), stub + 4 * k, &i[k]);
+  ok = ok && !strcmp(i[0]->mnemonic, "mflr") &&
+       !strcmp(i[1]->mnemonic, "mtctr") &&
+       i[0]->detail->ppc.operands[0].reg == i[1]->detail->ppc.operands[0].reg &&
+       !strcmp(i[2]->mnemonic, "mtlr") &&
+       i[2]->detail->ppc.operands[0].reg == PPC_REG_R0 &&
+       !strcmp(i[3]->mnemonic, "bctr");
+  for (int k = 0; k < 4; k++)
+    if (i[k])
+      decode_free(i[k]);
   if (!ok)
     return err_set(e, -ENOEXEC,
                    "'bl _mcount' calls %#llx, which is not Pulp's _mcount "

@@ -30,7 +30,7 @@ static unsigned insn_at(csh cs, const uint8_t *win, uint64_t base, size_t len,
     *first = s->operands[0].type == SYSZ_OP_REG ? s->operands[0].reg
                                                 : s->operands[0].imm;
   }
-  cs_free(i, 1);
+  decode_free(i);
   return id;
 }
 

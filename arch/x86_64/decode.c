@@ -28,7 +28,7 @@ static int verify(csh cs, const uint8_t *win, uint64_t func,
                      (unsigned long long)a);
     ok = i->id == X86_INS_NOP;
     a += i->size;
-    cs_free(i, 1);
+    decode_free(i);
     if (!ok)
       return err_set(e, -ENOEXEC, "pad at %#llx holds a non-NOP",
                      (unsigned long long)(a - 1));
@@ -37,7 +37,7 @@ static int verify(csh cs, const uint8_t *win, uint64_t func,
     if (!decode_one(cs, win, base, len, func, &i))
       return err_set(e, -ENOEXEC, "entry does not decode");
     ok = i->id == X86_INS_ENDBR64 && func + i->size == info->site;
-    cs_free(i, 1);
+    decode_free(i);
     if (!ok)
       return err_set(e, -ENOEXEC, "entry is not endbr64 before the pad");
   }
@@ -48,7 +48,7 @@ static int verify(csh cs, const uint8_t *win, uint64_t func,
   case PULP_PAD_RAW:
     ok = i->id == X86_INS_NOP &&
          i->size == (info->state == PULP_PAD_CLEAN ? 2 : 1);
-    cs_free(i, 1);
+    decode_free(i);
     return ok ? 0 : err_set(e, -ENOEXEC, "entry is not the expected NOP");
   case PULP_PAD_REDIRECTED:
     break;
@@ -56,13 +56,13 @@ static int verify(csh cs, const uint8_t *win, uint64_t func,
   ok = i->id == X86_INS_JMP && i->size == 2 &&
        i->detail->x86.operands[0].type == X86_OP_IMM;
   to = ok ? (uint64_t)i->detail->x86.operands[0].imm : 0;
-  cs_free(i, 1);
+  decode_free(i);
   if (!ok || !decode_one(cs, win, base, len, to, &i))
     return err_set(e, -ENOEXEC, "entry is not a short jump into the pad");
   ok = i->id == X86_INS_JMP && i->detail->x86.operands[0].type == X86_OP_MEM &&
        i->detail->x86.operands[0].mem.base == X86_REG_RIP;
   lit = to + i->size + (uint64_t)i->detail->x86.operands[0].mem.disp;
-  cs_free(i, 1);
+  decode_free(i);
   if (!ok || lit < base || lit + 8 > func ||
       get_le64(win + (lit - base)) != info->target)
     return err_set(e, -ENOEXEC, "pad is not jmp *literal(%%rip) to %#llx",

@@ -47,7 +47,7 @@ poke() {
 	before=$(wc -l <"$WORK/$name.out")
 	eval "fd=\$fd_$name"
 	printf '%s\n' "$text" >&"$fd"
-	for _ in $(seq 200); do
+	for _ in $(seq 800); do # up to 20 s on a loaded machine
 		if [ "$(wc -l <"$WORK/$name.out")" -gt "$before" ]; then
 			tail -n 1 "$WORK/$name.out"
 			return 0
