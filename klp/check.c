@@ -4,9 +4,11 @@
 
 static const char usage[] =
     "Usage: klp check\n\n"
-    "Print nothing; exit 0 when no live patch is in transition, 1 while\n"
-    "one is, 3 when this kernel has no live patching, 4 permission\n"
-    "denied, 6 kernel state unreadable (with a message on stderr).\n";
+    "Answer \"klp status\" by the exit status alone; prints nothing but\n"
+    "errors.\n"
+    "Exit status: 0 no live patch in transition, 1 a transition is in\n"
+    "progress, 3 no live patching in this kernel, 4 permission denied,\n"
+    "6 kernel state unreadable.\n";
 
 int klp_cmd_check(struct klp_ctx *ctx, int argc, char **argv)
 {

@@ -191,6 +191,8 @@ int cmd_livepatchable(int argc, char **argv)
     snprintf(v.reason, sizeof(v.reason),
              "no __patchable_function_entries section (compile with %s)",
              layout->cflags);
+  } else if (r == -ENOTSUP) {
+    snprintf(v.reason, sizeof(v.reason), "%s", e.msg);
   } else if (r < 0 ||
              (r = pads_verify(&s, PADS_DECODE | PADS_REDIRECT, &e)) < 0) {
     ulp_error(CMD, "%s: %s", path, e.msg);

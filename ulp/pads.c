@@ -84,6 +84,10 @@ int pads_load(struct elf_file *f, const struct pulp_arch_layout *layout,
   memset(s, 0, sizeof(*s));
   s->file = f;
   s->layout = layout;
+  /* EM_PPC64 also names big-endian ELFv1 ppc64, which Pulp does not do. */
+  if (layout->big_endian != elf_file_big_endian(f))
+    return err_set(e, -ENOTSUP, "%s-endian ELF for %s is not supported",
+                   elf_file_big_endian(f) ? "big" : "little", layout->name);
   if (len > PAD_WIN_MAX)
     return err_set(e, -EINVAL, "%s window of %zu bytes", layout->name, len);
   r = elf_file_patchable_entries(f, &entries, &n, e);

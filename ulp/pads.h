@@ -34,7 +34,8 @@ struct pad_set {
 };
 
 /* Reads and classifies (check()) every pad of f. -ENODATA when f has no
- * __patchable_function_entries. */
+ * __patchable_function_entries, -ENOTSUP when its byte order is not the
+ * layout's (big-endian ppc64). */
 int pads_load(struct elf_file *f, const struct pulp_arch_layout *layout,
               struct pad_set *s, struct pulp_err *e);
 

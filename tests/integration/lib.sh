@@ -32,7 +32,8 @@ start_app() {
 	local name=$1
 	shift
 	mkfifo "$WORK/$name.in"
-	env "$@" "${APP_EXE:-./app}" <"$WORK/$name.in" >"$WORK/$name.out" 2>&1 &
+	: >"$WORK/$name.out" # exists before the child blocks opening the FIFO
+	env "$@" "${APP_EXE:-./app}" >"$WORK/$name.out" 2>&1 <"$WORK/$name.in" &
 	local pid=$!
 	APPS+=("$pid")
 	# Keep the FIFO open for writing on a descriptor of our own.

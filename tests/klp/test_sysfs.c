@@ -4,6 +4,7 @@
  * /proc/modules, labels, the patch store; races simulated by entries that
  * are listed but gone (dangling symlinks).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

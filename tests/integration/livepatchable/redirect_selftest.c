@@ -83,8 +83,7 @@ int main(void)
   apply();
   expect("re-targeted", 7 * 1000);
 
-  if (l->check(win, func, &info, &e) < 0 ||
-      info.state != PULP_PAD_REDIRECTED ||
+  if (l->check(win, func, &info, &e) < 0 || info.state != PULP_PAD_REDIRECTED ||
       info.target != (uint64_t)(uintptr_t)replacement2)
     return fprintf(stderr, "check after redirect: %s\n", e.msg), 1;
 

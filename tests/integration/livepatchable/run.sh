@@ -158,6 +158,16 @@ ppc64le_foreign_mcount)
   expect 1 "not Pulp's _mcount stub" "$ULP" livepatchable foreign.so
   expect 2 "_mcount" "$ULP" post foreign.so
   ;;
+ppc64_big_endian)
+  # EM_PPC64 also names big-endian ppc64, which Pulp refuses clearly.
+  cc=$(compiler ppc64le)
+  "$cc" -mbig-endian -O2 -fPIC -fpatchable-function-entry=16,16 \
+    -c "$SRC/fixture.c" -o be.o 2>/dev/null &&
+    "$cc" -mbig-endian -shared -nostdlib be.o -o be.so 2>/dev/null ||
+    skip "$cc cannot build big-endian code"
+  expect 1 "big-endian" "$ULP" livepatchable be.so
+  expect 2 "big-endian" "$ULP" post be.so
+  ;;
 s390x_no_hotpatch)
   build s390x nohot.so -O2 -fpatchable-function-entry=8,8
   expect 1 "mhotpatch" "$ULP" livepatchable nohot.so
