@@ -22,16 +22,16 @@ enum pulp_pad_state {
 
 struct pulp_pad_info {
   enum pulp_pad_state state;
-  uint64_t target;   /* current redirect target when REDIRECTED */
-  uint64_t site;     /* address of the entry bytes that are switched */
+  uint64_t target; /* current redirect target when REDIRECTED */
+  uint64_t site;   /* address of the entry bytes that are switched */
 };
 
 struct pulp_arch_layout {
-  const char *name;  /* "x86_64", "ppc64le", "s390x" */
-  uint16_t machine;  /* EM_* */
+  const char *name; /* "x86_64", "ppc64le", "s390x" */
+  uint16_t machine; /* EM_* */
   int big_endian;
-  size_t pre_len;    /* window bytes before the symbol address */
-  size_t post_len;   /* window bytes from the symbol address on */
+  size_t pre_len;  /* window bytes before the symbol address */
+  size_t post_len; /* window bytes from the symbol address on */
   /* Flags that make a library live-patchable with this arch's compiler. */
   const char *cflags;
   const char *ldflags;

@@ -155,8 +155,8 @@ static int parse_line(struct dsc *d, const char *dir, char *s, int line,
   if (!d->patch_obj) {
     if (*s == '@' || *s == '#' || *s == '*' || strchr(s, ':'))
       return err_set(e, -EINVAL,
-                     "%s:%d: the first line must name the patch object",
-                     path, line);
+                     "%s:%d: the first line must name the patch object", path,
+                     line);
     d->patch_obj = resolve(dir, s);
     d->patch_line = line;
     return d->patch_obj ? 0 : -ENOMEM;
@@ -178,8 +178,7 @@ static int parse_line(struct dsc *d, const char *dir, char *s, int line,
     if (!dep)
       return -ENOMEM;
     if (!*s)
-      return err_set(e, -EINVAL, "%s:%d: '*' without a dependency", path,
-                     line);
+      return err_set(e, -EINVAL, "%s:%d: '*' without a dependency", path, line);
     dep->path = resolve(dir, s);
     dep->line = line;
     return 0;
@@ -201,9 +200,8 @@ static int parse_line(struct dsc *d, const char *dir, char *s, int line,
                      path, line);
     for (size_t i = 0; i < d->nfuncs; i++)
       if (strcmp(d->funcs[i].old_name, trim(s)) == 0)
-        return err_set(e, -EINVAL,
-                       "%s:%d: '%s' is already replaced on line %d", path,
-                       line, trim(s), d->funcs[i].line);
+        return err_set(e, -EINVAL, "%s:%d: '%s' is already replaced on line %d",
+                       path, line, trim(s), d->funcs[i].line);
     f = grow((void **)&d->funcs, &d->nfuncs, sizeof(*f));
     if (!f)
       return -ENOMEM;

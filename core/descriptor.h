@@ -30,7 +30,7 @@ struct dsc {
   char *path;
   char *patch_obj; /* resolved path */
   int patch_line;
-  char *target;    /* resolved path */
+  char *target; /* resolved path */
   int target_line;
   struct dsc_func *funcs;
   size_t nfuncs;

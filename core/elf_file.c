@@ -53,8 +53,8 @@ int elf_file_open(const char *path, int writable, struct elf_file **out,
     return err_sys(e, code, "%s", path);
   }
   f->elf = elf_begin(f->fd, writable ? ELF_C_RDWR : ELF_C_READ, NULL);
-  if (!f->elf || elf_kind(f->elf) != ELF_K_ELF || !gelf_getehdr(f->elf, &f->ehdr) ||
-      gelf_getclass(f->elf) != ELFCLASS64) {
+  if (!f->elf || elf_kind(f->elf) != ELF_K_ELF ||
+      !gelf_getehdr(f->elf, &f->ehdr) || gelf_getclass(f->elf) != ELFCLASS64) {
     elf_file_close(f);
     return err_set(e, -ENOEXEC, "%s: not a 64-bit ELF file", path);
   }
@@ -231,7 +231,8 @@ static const char *dynsym_version(const struct elf_file *f, size_t idx)
     GElf_Verdaux aux;
     if (!gelf_getverdef(vdd, (int)off, &def))
       break;
-    if (def.vd_ndx == ver && gelf_getverdaux(vdd, (int)(off + def.vd_aux), &aux))
+    if (def.vd_ndx == ver &&
+        gelf_getverdaux(vdd, (int)(off + def.vd_aux), &aux))
       return elf_strptr(f->elf, vd_sh.sh_link, aux.vda_name);
     if (!def.vd_next)
       break;
@@ -314,9 +315,8 @@ static int search_table(struct elf_file *f, Elf64_Word type,
     }
   }
   if (s->pos)
-    return nlocal ? err_set(e, -ENOENT,
-                            "%s: only %d local symbols named '%s'", f->path,
-                            nlocal, s->name)
+    return nlocal ? err_set(e, -ENOENT, "%s: only %d local symbols named '%s'",
+                            f->path, nlocal, s->name)
                   : 0;
   if (nlocal > 1)
     return err_set(e, -EEXIST,
@@ -479,8 +479,8 @@ int elf_file_patchable_entries(const struct elf_file *f, uint64_t **out,
   Elf_Data *d;
   uint64_t *v;
   size_t count;
-  const int host_data = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? ELFDATA2MSB
-                                                               : ELFDATA2LSB;
+  const int host_data =
+      __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? ELFDATA2MSB : ELFDATA2LSB;
 
   if (!scn)
     return err_set(e, -ENODATA, "%s: no __patchable_function_entries section",
@@ -509,7 +509,8 @@ int elf_file_patchable_entries(const struct elf_file *f, uint64_t **out,
 }
 
 static int each_in_table(const struct elf_file *f, Elf64_Word type,
-                         int (*fn)(const char *, const struct elf_sym *, void *),
+                         int (*fn)(const char *, const struct elf_sym *,
+                                   void *),
                          void *arg)
 {
   GElf_Shdr shdr;

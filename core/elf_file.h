@@ -16,10 +16,10 @@ struct elf_file;
 struct elf_sym {
   uint64_t value; /* st_value: offset from the load base (ET_DYN) */
   uint64_t size;
-  int type;       /* STT_* */
-  int bind;       /* STB_* */
+  int type; /* STT_* */
+  int bind; /* STB_* */
   int shndx;
-  int dynamic;    /* found in .dynsym (exported) rather than .symtab */
+  int dynamic; /* found in .dynsym (exported) rather than .symtab */
 };
 
 /* Opens path read-only (writable=0) or for in-place byte edits (1). */
@@ -29,7 +29,7 @@ void elf_file_close(struct elf_file *f);
 
 const char *elf_file_path(const struct elf_file *f);
 uint16_t elf_file_machine(const struct elf_file *f); /* EM_* */
-int elf_file_type(const struct elf_file *f);          /* ET_* */
+int elf_file_type(const struct elf_file *f);         /* ET_* */
 int elf_file_big_endian(const struct elf_file *f);
 
 /* Copies the GNU build-id; returns its length, 0 when there is none. */

@@ -13,11 +13,11 @@
 #define PULP_PLAN_MAX 512      /* writes in one plan */
 
 struct pulp_plan_write {
-  uint64_t addr;                        /* absolute address in the target */
-  uint32_t len;                         /* 1..PULP_PLAN_WRITE_MAX */
-  uint32_t flags;                       /* PULP_PW_* */
-  uint8_t old[PULP_PLAN_WRITE_MAX];     /* bytes expected before the write */
-  uint8_t bytes[PULP_PLAN_WRITE_MAX];   /* bytes to store */
+  uint64_t addr;                      /* absolute address in the target */
+  uint32_t len;                       /* 1..PULP_PLAN_WRITE_MAX */
+  uint32_t flags;                     /* PULP_PW_* */
+  uint8_t old[PULP_PLAN_WRITE_MAX];   /* bytes expected before the write */
+  uint8_t bytes[PULP_PLAN_WRITE_MAX]; /* bytes to store */
 };
 
 /* The write must be a single aligned store (re-targeting a live redirect);

@@ -31,7 +31,7 @@ enum pulp_remote_state {
  * only detaches. */
 
 enum pulp_remote_op {
-  PULP_OP_PING = 1, /* no-op: tests the hijack path */
+  PULP_OP_PING = 1,  /* no-op: tests the hijack path */
   PULP_OP_APPLY = 2, /* request: see engine.h, a list of ops */
 };
 
@@ -39,17 +39,17 @@ struct pulp_control {
   uint64_t magic;
   uint32_t abi_version;
   uint32_t op;
-  volatile uint32_t state;  /* enum pulp_remote_state */
-  int32_t result;           /* 0 or negative errno */
+  volatile uint32_t state;    /* enum pulp_remote_state */
+  int32_t result;             /* 0 or negative errno */
   uint32_t commit_timeout_ms; /* runtime waits this long in PREPARED */
   uint32_t request_len;
-  uint64_t plan_addr;       /* struct pulp_plan *, valid in PREPARED */
-  uint64_t stack_top;       /* 16-aligned top of the hijack stack */
-  uint64_t entry;           /* address of the arch entry trampoline */
-  uint32_t tool_pid;        /* pid of the driving tool (diagnostics and
-                               reclaiming a block left by a dead tool); the
-                               runtime detects tool death via TracerPid */
-  uint32_t tid;             /* the borrowed thread */
+  uint64_t plan_addr; /* struct pulp_plan *, valid in PREPARED */
+  uint64_t stack_top; /* 16-aligned top of the hijack stack */
+  uint64_t entry;     /* address of the arch entry trampoline */
+  uint32_t tool_pid;  /* pid of the driving tool (diagnostics and
+                         reclaiming a block left by a dead tool); the
+                         runtime detects tool death via TracerPid */
+  uint32_t tid;       /* the borrowed thread */
   char error[512];
   uint8_t request[PULP_REQUEST_MAX];
   uint8_t ctx[PULP_CTX_MAX] __attribute__((aligned(64)));

@@ -39,8 +39,8 @@ static void block(uint32_t h[8], const uint8_t *p)
         (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
     k = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
   }
-  h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f,
-      h[6] += g, h[7] += k;
+  h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g,
+      h[7] += k;
 }
 
 void sha256(const void *data, size_t len, uint8_t out[SHA256_LEN])

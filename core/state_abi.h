@@ -17,11 +17,11 @@ struct pulp_state_patch {
   char name[64];
   char target[128];
   char patch_path[256];
-  char build_id[129];   /* patch object build-id, hex */
+  char build_id[129]; /* patch object build-id, hex */
   char reserved[7];
   uint32_t nfuncs;
-  uint32_t seq;         /* application order */
-  char labels[256];     /* comma-separated */
+  uint32_t seq;     /* application order */
+  char labels[256]; /* comma-separated */
 };
 
 struct pulp_state {
@@ -29,7 +29,7 @@ struct pulp_state {
   uint32_t abi_version;
   volatile uint32_t generation;
   uint32_t npatches;
-  uint32_t log_head;    /* total bytes ever logged; log is a ring */
+  uint32_t log_head; /* total bytes ever logged; log is a ring */
   struct pulp_state_patch patches[PULP_STATE_MAX_PATCHES];
   char log[PULP_LOG_SIZE];
 };

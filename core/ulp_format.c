@@ -253,8 +253,7 @@ static int decode_record(struct ulp_patch *p, uint16_t tag, struct rbuf *r)
     p->target_is_exec = (int)get_le(r, 4);
     break;
   case TAG_TARGET_BUILD_ID:
-    get_bytes(r, p->target_build_id, &p->target_build_id_len,
-              r->len - r->off);
+    get_bytes(r, p->target_build_id, &p->target_build_id_len, r->len - r->off);
     break;
   case TAG_LABEL: {
     char **l = grow((void **)&p->labels, &p->nlabels, sizeof(char *));
@@ -312,12 +311,14 @@ int ulp_decode(const uint8_t *buf, size_t len, struct ulp_patch *p,
   version = (uint32_t)get_le(&r, 4);
   total = (uint32_t)get_le(&r, 4);
   if (version != ULP_FORMAT_VERSION)
-    return err_set(e, -EPROTO, "unsupported patch format version %u "
-                               "(this build reads %u)",
+    return err_set(e, -EPROTO,
+                   "unsupported patch format version %u "
+                   "(this build reads %u)",
                    version, ULP_FORMAT_VERSION);
   if (total != len)
-    return err_set(e, -EBADMSG, "truncated or padded patch file "
-                                "(%zu bytes, header says %u)",
+    return err_set(e, -EBADMSG,
+                   "truncated or padded patch file "
+                   "(%zu bytes, header says %u)",
                    len, total);
   sha256(buf + ULP_HEADER_LEN, len - ULP_HEADER_LEN, sum);
   if (memcmp(sum, buf + 16, SHA256_LEN) != 0)

@@ -10,9 +10,9 @@
 
 #include "err.h"
 
-#define ULP_MAGIC "PULPULP"  /* 8 bytes with the NUL */
+#define ULP_MAGIC "PULPULP" /* 8 bytes with the NUL */
 #define ULP_FORMAT_VERSION 1
-#define ULP_HEADER_LEN 48     /* magic 8, version 4, length 4, sha256 32 */
+#define ULP_HEADER_LEN 48 /* magic 8, version 4, length 4, sha256 32 */
 #define ULP_BUILD_ID_MAX 64
 #define ULP_MAX_FILE (16u << 20)
 
@@ -46,7 +46,7 @@ struct ulp_patch {
   char *patch_path; /* absolute path of the patch object */
   uint8_t patch_build_id[ULP_BUILD_ID_MAX];
   uint32_t patch_build_id_len;
-  char *target;     /* library (basename/soname) or executable path */
+  char *target; /* library (basename/soname) or executable path */
   int target_is_exec;
   uint8_t target_build_id[ULP_BUILD_ID_MAX];
   uint32_t target_build_id_len;

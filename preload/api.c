@@ -22,8 +22,8 @@ static int report(int rc, const struct pulp_err *e, char *err, size_t errlen)
   return rc;
 }
 
-API int pulp_run(const char *revert_all_lib, const char *const *files,
-                 size_t n, char *err, size_t errlen)
+API int pulp_run(const char *revert_all_lib, const char *const *files, size_t n,
+                 char *err, size_t errlen)
 {
   struct pulp_err e = {0};
   struct pulp_plan *plan;
@@ -40,10 +40,11 @@ API int pulp_run(const char *revert_all_lib, const char *const *files,
     return report(err_set(&e, -ENOMEM, "out of memory"), &e, err, errlen);
   if (revert_all_lib)
     off += (size_t)sprintf((char *)req + off, "%c%s", PULP_REQ_REVERT_ALL,
-                           revert_all_lib) + 1;
+                           revert_all_lib) +
+           1;
   for (size_t i = 0; i < n; i++)
-    off += (size_t)sprintf((char *)req + off, "%c%s", PULP_REQ_FILE,
-                           files[i]) + 1;
+    off +=
+        (size_t)sprintf((char *)req + off, "%c%s", PULP_REQ_FILE, files[i]) + 1;
   rc = engine_prepare(PULP_OP_APPLY, req, off, &plan, &e);
   free(req);
   if (rc)

@@ -132,8 +132,7 @@ static int fill_refs(const struct pulp_arch_layout *L, struct rt_patch *p)
     void *at = (void *)(p->patch_base + r->patch_off);
     if (r->tls) {
       /* A tls_index the patch passes to __tls_get_addr. */
-      uint64_t ti[2] = {p->target.tls_modid,
-                        r->target_off - L->tls_dtv_offset};
+      uint64_t ti[2] = {p->target.tls_modid, r->target_off - L->tls_dtv_offset};
       memcpy(at, ti, sizeof(ti));
     } else {
       uintptr_t v = p->target.base + r->target_off;
@@ -152,8 +151,7 @@ static int load_patch(const struct pulp_arch_layout *L, struct ulp_patch *u,
   void *h;
   int rc;
 
-  if (list_find_build_id(&txn.next, u->patch_build_id,
-                         u->patch_build_id_len)) {
+  if (list_find_build_id(&txn.next, u->patch_build_id, u->patch_build_id_len)) {
     rt_log("%s: already applied", u->name);
     ulp_free(u);
     return 0;
@@ -198,10 +196,11 @@ static int load_patch(const struct pulp_arch_layout *L, struct ulp_patch *u,
                  p->ulp.patch_path, m ? m : "dlopen failed");
     goto fail;
   }
-  if (images_find_by_build_id(p->ulp.patch_build_id,
-                              p->ulp.patch_build_id_len, &patch_img) != 0) {
-    rc = err_set(e, -ESTALE, "%s: %s is not the patch object this patch was "
-                             "packed with (build-id differs)",
+  if (images_find_by_build_id(p->ulp.patch_build_id, p->ulp.patch_build_id_len,
+                              &patch_img) != 0) {
+    rc = err_set(e, -ESTALE,
+                 "%s: %s is not the patch object this patch was "
+                 "packed with (build-id differs)",
                  p->ulp.name, p->ulp.patch_path);
     goto fail;
   }
@@ -232,13 +231,12 @@ static int revert_patch(struct ulp_patch *u, struct pulp_err *e)
   for (size_t i = 0; i < txn.next.n; i++) {
     struct rt_patch *p = txn.next.v[i];
     if (p->ulp.patch_build_id_len != u->patch_build_id_len ||
-        memcmp(p->ulp.patch_build_id, u->patch_build_id,
-               u->patch_build_id_len))
+        memcmp(p->ulp.patch_build_id, u->patch_build_id, u->patch_build_id_len))
       continue;
     for (size_t j = 0; j < txn.next.n; j++)
       for (size_t k = 0; k < txn.next.v[j]->ulp.ndeps; k++)
-        if (j != i && txn.next.v[j]->ulp.deps[k].build_id_len ==
-                          u->patch_build_id_len &&
+        if (j != i &&
+            txn.next.v[j]->ulp.deps[k].build_id_len == u->patch_build_id_len &&
             !memcmp(txn.next.v[j]->ulp.deps[k].build_id, u->patch_build_id,
                     u->patch_build_id_len))
           return err_set(e, -EBUSY, "%s: patch %s depends on it", u->name,
@@ -335,8 +333,8 @@ static void txn_drop(void)
 static void publish(void)
 {
   static struct pulp_state_patch v[PULP_STATE_MAX_PATCHES];
-  size_t n = applied.n < PULP_STATE_MAX_PATCHES ? applied.n
-                                                : PULP_STATE_MAX_PATCHES;
+  size_t n =
+      applied.n < PULP_STATE_MAX_PATCHES ? applied.n : PULP_STATE_MAX_PATCHES;
 
   memset(v, 0, sizeof(v));
   for (size_t i = 0; i < n; i++) {
@@ -344,8 +342,7 @@ static void publish(void)
     size_t off = 0;
     snprintf(v[i].name, sizeof(v[i].name), "%s", p->ulp.name);
     snprintf(v[i].target, sizeof(v[i].target), "%s", p->ulp.target);
-    snprintf(v[i].patch_path, sizeof(v[i].patch_path), "%s",
-             p->ulp.patch_path);
+    snprintf(v[i].patch_path, sizeof(v[i].patch_path), "%s", p->ulp.patch_path);
     ulp_hex(p->ulp.patch_build_id,
             p->ulp.patch_build_id_len < 64 ? p->ulp.patch_build_id_len : 64,
             v[i].build_id);

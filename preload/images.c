@@ -83,8 +83,7 @@ static int visit(struct dl_phdr_info *info, size_t size, void *arg)
   return 1;
 }
 
-int images_find_by_build_id(const uint8_t *id, size_t len,
-                            struct rt_image *out)
+int images_find_by_build_id(const uint8_t *id, size_t len, struct rt_image *out)
 {
   struct find_ctx c = {id, len, NULL, out, 0};
   if (!len)

@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 struct rt_image {
-  uintptr_t base;       /* load bias */
-  const char *name;     /* link-map name; "" for the main executable */
+  uintptr_t base;   /* load bias */
+  const char *name; /* link-map name; "" for the main executable */
   size_t tls_modid;
   uint8_t build_id[64];
   size_t build_id_len;

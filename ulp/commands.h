@@ -15,8 +15,8 @@ int cmd_post(int argc, char **argv);
 /* Exit statuses shared by the commands (ulp(1)). */
 enum {
   ULP_EXIT_OK = 0,
-  ULP_EXIT_FAILED = 1,  /* trigger: a process failed; livepatchable: no */
-  ULP_EXIT_USAGE = 2,   /* usage error or bad input */
+  ULP_EXIT_FAILED = 1, /* trigger: a process failed; livepatchable: no */
+  ULP_EXIT_USAGE = 2,  /* usage error or bad input */
   ULP_EXIT_NOT_APPLICABLE = 3,
 };
 

@@ -57,9 +57,9 @@ static void print_json(const struct ulp_patch *p)
   json_object *o = json_object_new_object(), *a;
 
   json_object_object_add(o, "name", json_object_new_string(p->name));
-  json_object_object_add(o, "kind", json_object_new_string(
-                                        p->kind == ULP_KIND_APPLY ? "apply"
-                                                                  : "revert"));
+  json_object_object_add(
+      o, "kind",
+      json_object_new_string(p->kind == ULP_KIND_APPLY ? "apply" : "revert"));
   json_object_object_add(o, "architecture",
                          json_object_new_string(machine_name(p->machine)));
   json_object_object_add(o, "patch_object",
@@ -79,16 +79,18 @@ static void print_json(const struct ulp_patch *p)
   for (size_t i = 0; i < p->ndeps; i++) {
     json_object *d = json_object_new_object();
     json_object_object_add(d, "name", json_object_new_string(p->deps[i].name));
-    json_object_object_add(d, "build_id", hex_obj(p->deps[i].build_id,
-                                                  p->deps[i].build_id_len));
+    json_object_object_add(
+        d, "build_id", hex_obj(p->deps[i].build_id, p->deps[i].build_id_len));
     json_object_array_add(a, d);
   }
   json_object_object_add(o, "dependencies", a);
   a = json_object_new_array();
   for (size_t i = 0; i < p->nfuncs; i++) {
     json_object *f = json_object_new_object();
-    json_object_object_add(f, "old", json_object_new_string(p->funcs[i].old_name));
-    json_object_object_add(f, "new", json_object_new_string(p->funcs[i].new_name));
+    json_object_object_add(f, "old",
+                           json_object_new_string(p->funcs[i].old_name));
+    json_object_object_add(f, "new",
+                           json_object_new_string(p->funcs[i].new_name));
     json_object_object_add(f, "old_offset",
                            json_object_new_int64((int64_t)p->funcs[i].old_off));
     json_object_object_add(f, "new_offset",
@@ -104,10 +106,12 @@ static void print_json(const struct ulp_patch *p)
                            json_object_new_string(p->refs[i].target_name));
     json_object_object_add(r, "patch",
                            json_object_new_string(p->refs[i].patch_name));
-    json_object_object_add(r, "target_offset",
-                           json_object_new_int64((int64_t)p->refs[i].target_off));
-    json_object_object_add(r, "patch_offset",
-                           json_object_new_int64((int64_t)p->refs[i].patch_off));
+    json_object_object_add(
+        r, "target_offset",
+        json_object_new_int64((int64_t)p->refs[i].target_off));
+    json_object_object_add(
+        r, "patch_offset",
+        json_object_new_int64((int64_t)p->refs[i].patch_off));
     json_object_array_add(a, r);
   }
   json_object_object_add(o, "references", a);

@@ -11,7 +11,8 @@ static const struct {
   int (*fn)(int, char **);
   const char *what;
 } commands[] = {
-    {"livepatchable", cmd_livepatchable, "tell whether a library is live-patchable"},
+    {"livepatchable", cmd_livepatchable,
+     "tell whether a library is live-patchable"},
     {"packer", cmd_packer, "build a .ulp and .rev from a descriptor"},
     {"trigger", cmd_trigger, "apply or revert patches in running processes"},
     {"patches", cmd_patches, "list processes, libraries and applied patches"},

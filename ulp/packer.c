@@ -53,10 +53,9 @@ static int write_file(const char *path, const uint8_t *buf, size_t len,
   return 0;
 }
 
-static int check_function(const struct pulp_arch_layout *L,
-                          struct elf_file *t, const struct dsc *d,
-                          const struct dsc_func *df, struct elf_sym *sym,
-                          struct pulp_err *e)
+static int check_function(const struct pulp_arch_layout *L, struct elf_file *t,
+                          const struct dsc *d, const struct dsc_func *df,
+                          struct elf_sym *sym, struct pulp_err *e)
 {
   uint8_t win[64];
   struct pulp_pad_info info;
@@ -70,8 +69,8 @@ static int check_function(const struct pulp_arch_layout *L,
                    "nothing once it has run",
                    d->path, df->line, df->old_name);
   if (sym->type != STT_FUNC)
-    return err_set(e, -EINVAL, "%s:%d: '%s' in %s is not a function",
-                   d->path, df->line, df->old_name, elf_file_path(t));
+    return err_set(e, -EINVAL, "%s:%d: '%s' in %s is not a function", d->path,
+                   df->line, df->old_name, elf_file_path(t));
   if (L->pre_len + L->post_len > sizeof(win) ||
       elf_file_read(t, sym->value - L->pre_len, win,
                     L->pre_len + L->post_len) != 0)
@@ -144,8 +143,9 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
     goto out;
   }
   if (elf_file_machine(po) != elf_file_machine(t)) {
-    rc = err_set(e, -ENOEXEC, "%s: patch object is for another architecture "
-                              "than %s",
+    rc = err_set(e, -ENOEXEC,
+                 "%s: patch object is for another architecture "
+                 "than %s",
                  d->patch_obj, d->target);
     goto out;
   }
@@ -160,8 +160,8 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
     goto out;
   }
   p->target_is_exec = elf_file_is_executable(t);
-  p->target = strdup(elf_file_soname(t) ? elf_file_soname(t)
-                                        : base_name(d->target));
+  p->target =
+      strdup(elf_file_soname(t) ? elf_file_soname(t) : base_name(d->target));
   p->patch_path = strdup(realpath(d->patch_obj, real) ? real : d->patch_obj);
 
   p->funcs = calloc(d->nfuncs ? d->nfuncs : 1, sizeof(*p->funcs));
@@ -180,8 +180,8 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
                    df->line, df->new_name, d->patch_obj);
       goto out;
     }
-    p->funcs[i] = (struct ulp_func){strdup(df->old_name),
-                                    strdup(df->new_name), os.value, ns.value};
+    p->funcs[i] = (struct ulp_func){strdup(df->old_name), strdup(df->new_name),
+                                    os.value, ns.value};
     p->nfuncs++;
   }
   for (size_t i = 0; i < d->nrefs; i++) {

@@ -40,7 +40,8 @@ static void print_process(struct listing *l, struct target *tg,
                              json_object_new_string(p->patch_path));
       json_object_object_add(po, "build_id",
                              json_object_new_string(p->build_id));
-      json_object_object_add(po, "functions", json_object_new_int((int)p->nfuncs));
+      json_object_object_add(po, "functions",
+                             json_object_new_int((int)p->nfuncs));
       snprintf(labels, sizeof(labels), "%s", p->labels);
       for (char *tok = strtok_r(labels, ",", &save); tok;
            tok = strtok_r(NULL, ",", &save))
@@ -52,8 +53,8 @@ static void print_process(struct listing *l, struct target *tg,
     json_object_array_add(l->arr, o);
     return;
   }
-  printf("%s (pid %d): %u patch%s\n", tg->proc.comm, tg->proc.pid,
-         s->npatches, s->npatches == 1 ? "" : "es");
+  printf("%s (pid %d): %u patch%s\n", tg->proc.comm, tg->proc.pid, s->npatches,
+         s->npatches == 1 ? "" : "es");
   for (uint32_t i = 0; i < s->npatches; i++) {
     const struct pulp_state_patch *p = &s->patches[i];
     printf("  %s on %s (%u function%s)%s%s\n", p->name, p->target, p->nfuncs,
@@ -132,8 +133,8 @@ int cmd_patches(int argc, char **argv)
     target_each_runtime_process(visit, &l);
   }
   if (l.json) {
-    printf("%s\n", json_object_to_json_string_ext(l.arr,
-                                                  JSON_C_TO_STRING_PRETTY));
+    printf("%s\n",
+           json_object_to_json_string_ext(l.arr, JSON_C_TO_STRING_PRETTY));
     json_object_put(l.arr);
   }
   return l.errors ? ULP_EXIT_FAILED : ULP_EXIT_OK;

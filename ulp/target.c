@@ -146,8 +146,8 @@ int target_each_runtime_process(int (*fn)(pid_t pid, void *arg), void *arg)
       continue;
     while (!has && fgets(line, sizeof(line), f)) {
       char *slash = strrchr(line, '/');
-      has = slash && !strncmp(slash + 1, RUNTIME_PREFIX,
-                              strlen(RUNTIME_PREFIX));
+      has =
+          slash && !strncmp(slash + 1, RUNTIME_PREFIX, strlen(RUNTIME_PREFIX));
     }
     fclose(f);
     if (has)

@@ -25,7 +25,7 @@ struct trigger {
   const char *pattern; /* -p: PID or NAME-WILDCARD; NULL for all */
   int explicit_pid;
   const char *revert_all;
-  char **files;        /* absolute paths */
+  char **files; /* absolute paths */
   struct ulp_patch *patches;
   size_t nfiles;
   struct hijack_opts hopts;
@@ -117,8 +117,7 @@ static int one_process(pid_t pid, void *arg)
   rc = hijack_run(&tg.proc, &t->hopts, PULP_OP_APPLY, t->req, t->reqlen, NULL,
                   &e);
   if (rc) {
-    printf("%s (pid %d): failed: %s\n", tg.proc.comm, pid,
-           reason(pid, e.msg));
+    printf("%s (pid %d): failed: %s\n", tg.proc.comm, pid, reason(pid, e.msg));
     t->nfailed++;
   } else {
     printf("%s (pid %d): live patching succeeded\n", tg.proc.comm, pid);
@@ -179,21 +178,20 @@ static int build_request(struct trigger *t)
 
 static void usage(FILE *f)
 {
-  fprintf(f,
-          "Usage: ulp trigger [-p PID|NAME-WILDCARD] [--revert-all=LIB]\n"
-          "                   [-r RETRIES] [--timeout SECONDS] [--tid TID]\n"
-          "                   [-v] [FILE.ulp|FILE.rev...]\n"
-          "Applies .ulp files and reverts .rev files in running processes:\n"
-          "the one given by -p, those whose name matches it, or (without "
-          "-p)\nevery process with the runtime and the target library.\n"
-          "  -p, --process PID|WILDCARD  target processes\n"
-          "      --revert-all=LIB        first revert every patch on LIB\n"
-          "  -r, --retries N             commit attempts (default 20)\n"
-          "      --timeout SECONDS       wait for the runtime (default 10)\n"
-          "      --tid TID               borrow this thread\n"
-          "  -v, --verbose               mention skipped processes\n"
-          "Exit status: 0 applied, 1 a process failed, 2 bad input,\n"
-          "3 nothing applicable. See ulp(1).\n");
+  fprintf(f, "Usage: ulp trigger [-p PID|NAME-WILDCARD] [--revert-all=LIB]\n"
+             "                   [-r RETRIES] [--timeout SECONDS] [--tid TID]\n"
+             "                   [-v] [FILE.ulp|FILE.rev...]\n"
+             "Applies .ulp files and reverts .rev files in running processes:\n"
+             "the one given by -p, those whose name matches it, or (without "
+             "-p)\nevery process with the runtime and the target library.\n"
+             "  -p, --process PID|WILDCARD  target processes\n"
+             "      --revert-all=LIB        first revert every patch on LIB\n"
+             "  -r, --retries N             commit attempts (default 20)\n"
+             "      --timeout SECONDS       wait for the runtime (default 10)\n"
+             "      --tid TID               borrow this thread\n"
+             "  -v, --verbose               mention skipped processes\n"
+             "Exit status: 0 applied, 1 a process failed, 2 bad input,\n"
+             "3 nothing applicable. See ulp(1).\n");
 }
 
 int cmd_trigger(int argc, char **argv)

@@ -102,8 +102,7 @@ static int x86_check(const uint8_t *win, uint64_t func,
     info->state = PULP_PAD_RAW;
     return 0;
   }
-  return err_set(e, -ENOEXEC,
-                 "entry at %#llx is not a 2-byte NOP (%02x %02x)",
+  return err_set(e, -ENOEXEC, "entry at %#llx is not a 2-byte NOP (%02x %02x)",
                  (unsigned long long)info->site, entry[0], entry[1]);
 }
 

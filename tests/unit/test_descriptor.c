@@ -54,12 +54,15 @@ static void expect_error(const char *text, const char *msg)
 static void reports_file_and_line(void **state)
 {
   (void)state;
-  expect_error("p.so\n@t.so\nfoo\n", "x.dsc:3: expected 'old_function:new_function'");
+  expect_error("p.so\n@t.so\nfoo\n",
+               "x.dsc:3: expected 'old_function:new_function'");
   expect_error("@t.so\n", "x.dsc:1: the first line must name the patch object");
   expect_error("p.so\nfoo:bar\n", "x.dsc:2: '@target' must come before");
   expect_error("p.so\n@t.so\n#v\n", "x.dsc:3: expected '#VAR:REF'");
-  expect_error("p.so\n@t.so\n#v:r:zz:1\n", "x.dsc:3: offsets must be hexadecimal");
-  expect_error("p.so\n@t.so\na:b\na:c\n", "x.dsc:4: 'a' is already replaced on line 3");
+  expect_error("p.so\n@t.so\n#v:r:zz:1\n",
+               "x.dsc:3: offsets must be hexadecimal");
+  expect_error("p.so\n@t.so\na:b\na:c\n",
+               "x.dsc:4: 'a' is already replaced on line 3");
   expect_error("p.so\n@t.so\n", "no functions to replace");
   expect_error("p.so\n@t.so\n@u.so\na:b\n", "x.dsc:3: a second @target");
 }
