@@ -49,12 +49,12 @@ static int find_active(const struct klp_ctx *ctx, struct klp_err *e,
     v = klp_modinfo_get(&f.mi, "version");
     if (s && v && (!want || !strcmp(want, s))) {
       if (found && strcmp(pl->series, s)) {
-        klp_modfile_free(&f);
-        klp_patches_free(&p);
         klp_fail(e, KLP_EXIT_USAGE, 0, "downgrade");
         klp_why(e, "patches of several series are active (%s, %s): name "
                    "one",
                 pl->series, s);
+        klp_modfile_free(&f);
+        klp_patches_free(&p);
         return -EINVAL;
       }
       /* Within one series the newest active version is the one to undo. */

@@ -36,11 +36,13 @@ void rt_log(const char *fmt, ...)
 {
   char line[512];
   struct timespec ts;
+  struct tm tm;
   va_list ap;
   int n;
 
   clock_gettime(CLOCK_REALTIME, &ts);
-  n = snprintf(line, sizeof(line), "[%lld] ", (long long)ts.tv_sec);
+  gmtime_r(&ts.tv_sec, &tm);
+  n = (int)strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
   va_start(ap, fmt);
   n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
   va_end(ap);

@@ -2,10 +2,14 @@
 # Integration tests of `ulp livepatchable` and `ulp post` on real libraries
 # built (at test time) by each architecture's compiler with the flags of
 # docs/pad-layouts.md.
-#   run.sh CASE ULP SRCDIR WORKDIR
-# Exit 0 pass, 1 fail, 77 skipped (a compiler is missing).
+#   run.sh CASE ULP SRCDIR WORKDIR [EMULATOR]
+# EMULATOR runs ULP in a cross build (CMAKE_CROSSCOMPILING_EMULATOR).
+# Exit 0 pass, 1 fail, 77 skipped (a compiler or emulator is missing).
 set -u
-CASE=$1 ULP=$2 SRC=$3 WORK=$4
+CASE=$1 ULP_BIN=$2 SRC=$3 WORK=$4
+EMU=$(echo "${5:-}" | tr ";" " ") # a CMake list
+ULP=ulp_cmd
+ulp_cmd() { $EMU "$ULP_BIN" "$@"; }
 
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 
@@ -95,27 +99,27 @@ patchable() {
   # ppc64le pads call the stub (fine, single-instruction switch); s390x
   # pads are final.
   case $arch in
-  x86_64) expect 1 "run 'ulp post'" "$ULP" livepatchable libfix.so ;;
-  ppc64le) expect 0 "live-patchable (ppc64le" "$ULP" livepatchable libfix.so
+  x86_64) expect 1 "run 'ulp post'" $ULP livepatchable libfix.so ;;
+  ppc64le) expect 0 "live-patchable (ppc64le" $ULP livepatchable libfix.so
            grep -q " 0 clean" out.txt || fail "raw pads reported clean" ;;
-  s390x) expect 0 "live-patchable (s390x" "$ULP" livepatchable libfix.so ;;
+  s390x) expect 0 "live-patchable (s390x" $ULP livepatchable libfix.so ;;
   esac
 
   # As linked it runs (on ppc64le every call goes through the stub).
   run_fixture "$arch" libfix.so
   cp libfix.so linked.so
   case $arch in
-  s390x) expect 0 " 0 pads normalised" "$ULP" post libfix.so ;;
-  *) expect 0 "pads normalised, 0 already clean" "$ULP" post libfix.so
+  s390x) expect 0 " 0 pads normalised" $ULP post libfix.so ;;
+  *) expect 0 "pads normalised, 0 already clean" $ULP post libfix.so
      grep -q ": 0 pads normalised" out.txt && fail "post changed nothing" ;;
   esac
-  expect 0 "0 raw" "$ULP" livepatchable libfix.so
-  expect 0 "fixture_leaf: clean" "$ULP" livepatchable -v libfix.so
-  expect 0 '"livepatchable": true' "$ULP" livepatchable --json libfix.so
+  expect 0 "0 raw" $ULP livepatchable libfix.so
+  expect 0 "fixture_leaf: clean" $ULP livepatchable -v libfix.so
+  expect 0 '"livepatchable": true' $ULP livepatchable --json libfix.so
 
   # Idempotent: a second post says so and changes no byte.
   cp libfix.so once.so
-  expect 0 ": 0 pads normalised" "$ULP" post libfix.so
+  expect 0 ": 0 pads normalised" $ULP post libfix.so
   cmp -s once.so libfix.so || fail "a second post changed the file"
   # Only pad bytes changed: at most post_len per function.
   n=$(cmp -l linked.so libfix.so | wc -l)
@@ -135,28 +139,28 @@ s390x) patchable s390x -O2 ;;
 s390x_Os) patchable s390x -Os ;;
 no_pads)
   build x86_64 plain.so -O2
-  expect 1 "no __patchable_function_entries" "$ULP" livepatchable plain.so
-  expect 1 '"livepatchable": false' "$ULP" livepatchable --json plain.so
-  expect 2 "no __patchable_function_entries" "$ULP" post plain.so
+  expect 1 "no __patchable_function_entries" $ULP livepatchable plain.so
+  expect 1 '"livepatchable": false' $ULP livepatchable --json plain.so
+  expect 2 "no __patchable_function_entries" $ULP post plain.so
   ;;
 wrong_shape)
   build x86_64 short.so -O2 -fpatchable-function-entry=8,4
-  expect 1 "not live-patchable x86_64 pads" "$ULP" livepatchable short.so
+  expect 1 "not live-patchable x86_64 pads" $ULP livepatchable short.so
   cp short.so before.so
-  expect 2 "nothing written" "$ULP" post short.so
+  expect 2 "nothing written" $ULP post short.so
   cmp -s before.so short.so || fail "post wrote into a file it refused"
   ;;
 ppc64le_no_profile)
   build ppc64le noprof.so -O2 -fpatchable-function-entry=16,16
-  expect 1 "mprofile-kernel" "$ULP" livepatchable noprof.so
+  expect 1 "mprofile-kernel" $ULP livepatchable noprof.so
   ;;
 ppc64le_foreign_mcount)
   cc=$(compiler ppc64le)
   "$cc" -O2 -fPIC -c "$SRC/foreign_mcount.c" -o foreign.o || fail "compiling"
   "$cc" -O2 -fPIC $FLAGS_ppc64le -c "$SRC/fixture.c" -o fixture.o || fail "compiling"
   "$cc" -shared fixture.o foreign.o -o foreign.so || fail "linking"
-  expect 1 "not Pulp's _mcount stub" "$ULP" livepatchable foreign.so
-  expect 2 "_mcount" "$ULP" post foreign.so
+  expect 1 "not Pulp's _mcount stub" $ULP livepatchable foreign.so
+  expect 2 "_mcount" $ULP post foreign.so
   ;;
 ppc64_big_endian)
   # EM_PPC64 also names big-endian ppc64, which Pulp refuses clearly.
@@ -165,12 +169,12 @@ ppc64_big_endian)
     -c "$SRC/fixture.c" -o be.o 2>/dev/null &&
     "$cc" -mbig-endian -shared -nostdlib be.o -o be.so 2>/dev/null ||
     skip "$cc cannot build big-endian code"
-  expect 1 "big-endian" "$ULP" livepatchable be.so
-  expect 2 "big-endian" "$ULP" post be.so
+  expect 1 "big-endian" $ULP livepatchable be.so
+  expect 2 "big-endian" $ULP post be.so
   ;;
 s390x_no_hotpatch)
   build s390x nohot.so -O2 -fpatchable-function-entry=8,8
-  expect 1 "mhotpatch" "$ULP" livepatchable nohot.so
+  expect 1 "mhotpatch" $ULP livepatchable nohot.so
   ;;
 redirect_runs_x86_64 | redirect_runs_ppc64le | redirect_runs_s390x)
   arch=${CASE#redirect_runs_}
@@ -191,14 +195,14 @@ redirect_runs_x86_64 | redirect_runs_ppc64le | redirect_runs_s390x)
   cat out.txt
   ;;
 errors)
-  expect 2 "No such file" "$ULP" livepatchable missing.so
+  expect 2 "No such file" $ULP livepatchable missing.so
   echo "not an ELF file" >text.so
-  expect 2 "not a 64-bit ELF" "$ULP" livepatchable text.so
-  expect 2 "not a 64-bit ELF" "$ULP" post text.so
-  expect 2 "usage" "$ULP" livepatchable
-  expect 2 "usage" "$ULP" post
-  expect 0 "usage" "$ULP" livepatchable --help
-  expect 0 "usage" "$ULP" post --help
+  expect 2 "not a 64-bit ELF" $ULP livepatchable text.so
+  expect 2 "not a 64-bit ELF" $ULP post text.so
+  expect 2 "usage" $ULP livepatchable
+  expect 2 "usage" $ULP post
+  expect 0 "usage" $ULP livepatchable --help
+  expect 0 "usage" $ULP post --help
   ;;
 *) fail "unknown case" ;;
 esac

@@ -1,0 +1,4 @@
+int bench_add(int x)
+{
+  return x + 1;
+}
