@@ -41,12 +41,16 @@ int klp_apply_load(const struct klp_ctx *ctx, struct klp_err *e,
   int r;
 
   /* Only one transition at a time: EBUSY while another one runs. */
-  while ((r = klp_kmod_load(path, name, e)) == -EBUSY &&
-         klp_now() < deadline) {
+  while ((r = klp_kmod_load(path, name, e)) == -EBUSY && klp_now() < deadline) {
     if (!said && isatty(STDERR_FILENO))
       fprintf(stderr, "klp: %s: waiting for another transition\n", name);
     said = true;
     usleep(200000);
+  }
+  if (r == -EBUSY) {
+    klp_fail(e, KLP_EXIT_TIMEOUT, EBUSY, "loading %s", path);
+    klp_why(e, "another live patch transition still in progress after %gs",
+            o->timeout);
   }
   if (r < 0)
     return r;
@@ -69,13 +73,13 @@ int klp_apply_load(const struct klp_ctx *ctx, struct klp_err *e,
   if (r == 0)
     r = klp_apply_remove_module(ctx, e, name);
   if (r < 0) {
-    fprintf(stderr, "klp: %s: reversing the stalled transition failed\n",
-            name);
+    fprintf(stderr, "klp: %s: reversing the stalled transition failed\n", name);
     return r;
   }
   klp_fail(e, KLP_EXIT_TIMEOUT, ETIMEDOUT, "loading %s", name);
-  klp_why(e, "transition not finished after %gs; reversed and module "
-             "removed",
+  klp_why(e,
+          "transition not finished after %gs; reversed and module "
+          "removed",
           o->timeout);
   return -ETIMEDOUT;
 }
@@ -86,8 +90,7 @@ int klp_apply_remove_module(const struct klp_ctx *ctx, struct klp_err *e,
   double deadline = klp_now() + RELEASE_WAIT;
   int r;
 
-  while ((r = klp_kmod_unload(name, e)) == -EWOULDBLOCK &&
-         klp_now() < deadline)
+  while ((r = klp_kmod_unload(name, e)) == -EWOULDBLOCK && klp_now() < deadline)
     usleep(100000);
   if (r == -EWOULDBLOCK && !klp_exists(ctx, KLP_SYSFS "/%s", name))
     klp_why(e, "still in use: the patch was forced, and the kernel never "
@@ -108,8 +111,8 @@ int klp_apply_unload(const struct klp_ctx *ctx, struct klp_err *e,
   if (r < 0 && r != -ENOENT)
     return r;
   if (r == 0 && enabled) {
-    while ((r = klp_write_text(ctx, e, "0", KLP_SYSFS "/%s/enabled",
-                               name)) == -EBUSY &&
+    while ((r = klp_write_text(ctx, e, "0", KLP_SYSFS "/%s/enabled", name)) ==
+               -EBUSY &&
            klp_now() < deadline)
       usleep(200000);
     if (r == -EBUSY)

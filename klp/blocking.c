@@ -29,7 +29,8 @@ static void print_stack(const struct klp_ctx *ctx, const struct klp_task *t)
     puts("    (kernel stack unreadable)");
     return;
   }
-  for (char *l = strtok_r(stack, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+  for (char *l = strtok_r(stack, "\n", &save); l;
+       l = strtok_r(NULL, "\n", &save))
     printf("    %s\n", l);
 }
 
@@ -46,9 +47,10 @@ static struct json_object *task_json(const struct klp_ctx *ctx,
   klp_task_cmdline(ctx, t, buf, sizeof(buf));
   klp_json_set(o, "cmdline", json_object_new_string(buf));
   if (ctx->verbose >= 2)
-    klp_json_set(o, "stack", klp_task_stack(ctx, t, buf, sizeof(buf)) == 0
-                                 ? json_object_new_string(buf)
-                                 : NULL);
+    klp_json_set(o, "stack",
+                 klp_task_stack(ctx, t, buf, sizeof(buf)) == 0
+                     ? json_object_new_string(buf)
+                     : NULL);
   return o;
 }
 
@@ -77,8 +79,9 @@ int klp_cmd_blocking(struct klp_ctx *ctx, int argc, char **argv)
     if (t) {
       tr = json_object_new_object();
       klp_json_set(tr, "patch", json_object_new_string(t->name));
-      klp_json_set(tr, "target", json_object_new_string(
-                                     t->enabled ? "patched" : "unpatched"));
+      klp_json_set(
+          tr, "target",
+          json_object_new_string(t->enabled ? "patched" : "unpatched"));
     }
     for (size_t i = 0; i < n; i++)
       json_object_array_add(arr, task_json(ctx, &tasks[i]));

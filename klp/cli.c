@@ -97,13 +97,11 @@ int klp_parse_simple(struct klp_ctx *ctx, int argc, char **argv,
     default:
       if (optopt && argv[optind - 1][1] != '-')
         return klp_usage_error(argv[0], "invalid option '-%c'", optopt);
-      return klp_usage_error(argv[0], "invalid option '%s'",
-                             argv[optind - 1]);
+      return klp_usage_error(argv[0], "invalid option '%s'", argv[optind - 1]);
     }
   }
   if (optind < argc)
-    return klp_usage_error(argv[0], "unexpected argument '%s'",
-                           argv[optind]);
+    return klp_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
   return -1;
 }
 

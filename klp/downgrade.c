@@ -50,8 +50,9 @@ static int find_active(const struct klp_ctx *ctx, struct klp_err *e,
     if (s && v && (!want || !strcmp(want, s))) {
       if (found && strcmp(pl->series, s)) {
         klp_fail(e, KLP_EXIT_USAGE, 0, "downgrade");
-        klp_why(e, "patches of several series are active (%s, %s): name "
-                   "one",
+        klp_why(e,
+                "patches of several series are active (%s, %s): name "
+                "one",
                 pl->series, s);
         klp_modfile_free(&f);
         klp_patches_free(&p);
@@ -184,8 +185,9 @@ int klp_cmd_downgrade(struct klp_ctx *ctx, int argc, char **argv)
   }
   if (ask && !isatty(STDIN_FILENO)) {
     klp_fail(&e, KLP_EXIT_USAGE, 0, "downgrade");
-    klp_why(&e, "would replace %s %s by %s %s; standard input is not a "
-                "terminal to confirm: use -n",
+    klp_why(&e,
+            "would replace %s %s by %s %s; standard input is not a "
+            "terminal to confirm: use -n",
             pl.active, pl.version, pl.prev->name, pl.prev->version);
     klp_store_free(&store);
     return klp_err_report(&e);

@@ -89,8 +89,9 @@ int klp_cmd_load(struct klp_ctx *ctx, int argc, char **argv)
       if (klp_exists(ctx, KLP_SYSFS "/%s", namebuf))
         klp_why(&e, "live patch %s is already loaded", namebuf);
       else
-        klp_why(&e, "module %s is still loaded but inactive; remove it "
-                    "first (klp unload %s)",
+        klp_why(&e,
+                "module %s is still loaded but inactive; remove it "
+                "first (klp unload %s)",
                 namebuf, namebuf);
       return klp_err_report(&e);
     }

@@ -38,8 +38,8 @@ static bool try_candidate(const struct klp_ctx *ctx, const char *name,
   if (klp_modinfo_read(full, &ignored, &out->mi) < 0)
     return false;
   modname = klp_modinfo_get(&out->mi, "name");
-  how = modname && !strcmp(modname, name) ? identify(ctx, name, &out->mi)
-                                          : NULL;
+  how =
+      modname && !strcmp(modname, name) ? identify(ctx, name, &out->mi) : NULL;
   if (!how) {
     klp_modinfo_free(&out->mi);
     return false;
@@ -55,8 +55,8 @@ static bool from_record(const struct klp_ctx *ctx, const char *name,
   char path[KLP_PATH_MAX];
   struct klp_err ignored;
 
-  if (klp_read_text(ctx, &ignored, path, sizeof(path),
-                    KLP_RECORD_DIR "/%s", name) < 0)
+  if (klp_read_text(ctx, &ignored, path, sizeof(path), KLP_RECORD_DIR "/%s",
+                    name) < 0)
     return false;
   return path[0] == '/' && try_candidate(ctx, name, path, out);
 }
@@ -107,8 +107,7 @@ static bool from_modules_dep(const struct klp_ctx *ctx, const char *name,
 
   if (klp_kernel_release(ctx, &ignored, rel, sizeof(rel)) < 0)
     return false;
-  if (klp_path(ctx, path, sizeof(path), "/lib/modules/%s/modules.dep", rel) <
-      0)
+  if (klp_path(ctx, path, sizeof(path), "/lib/modules/%s/modules.dep", rel) < 0)
     return false;
   f = fopen(path, "re");
   if (!f)

@@ -15,7 +15,7 @@
 
 struct klp_modfile {
   char path[KLP_PATH_MAX]; /* as the system sees it (root removed) */
-  const char *how; /* "build-id", "srcversion", "unconfirmed" */
+  const char *how;         /* "build-id", "srcversion", "unconfirmed" */
   struct klp_modinfo mi;
 };
 

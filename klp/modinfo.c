@@ -100,11 +100,12 @@ int klp_modinfo_parse(const unsigned char *img, size_t size, const char *path,
     entsize = FIELD(img, Elf32_Ehdr, e_shentsize, v.be);
   }
   if (type != ET_REL)
-    return malformed(e, path, "not a kernel module (ELF file is not "
-                              "relocatable)");
+    return malformed(e, path,
+                     "not a kernel module (ELF file is not "
+                     "relocatable)");
   if (entsize < (v.is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr)) ||
-      shoff > size || shnum > (size - shoff) / entsize ||
-      shstrndx >= shnum || !section_at(&v, shoff, shstrndx, entsize, &strtab))
+      shoff > size || shnum > (size - shoff) / entsize || shstrndx >= shnum ||
+      !section_at(&v, shoff, shstrndx, entsize, &strtab))
     return malformed(e, path, "malformed ELF section headers");
   for (size_t i = 1; i < shnum; i++) {
     struct section s;

@@ -5,9 +5,9 @@
 
 void klp_json_print(struct json_object *o)
 {
-  puts(json_object_to_json_string_ext(
-      o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-             JSON_C_TO_STRING_NOSLASHESCAPE));
+  puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                             JSON_C_TO_STRING_SPACED |
+                                             JSON_C_TO_STRING_NOSLASHESCAPE));
   fflush(stdout);
   json_object_put(o);
 }

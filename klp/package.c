@@ -30,8 +30,8 @@ static bool list_has(const char *list, const char *path)
 }
 
 /* Version of pkg ("name" or "name:arch") from dpkg's status file. */
-static void dpkg_version(const struct klp_ctx *ctx, const char *pkg,
-                         char *ver, size_t n)
+static void dpkg_version(const struct klp_ctx *ctx, const char *pkg, char *ver,
+                         size_t n)
 {
   char path[KLP_PATH_MAX], line[1024], name[256];
   bool in = false;
@@ -70,8 +70,8 @@ static int dpkg_owner(const struct klp_ctx *ctx, const char *path, char *buf,
 
     if (len < 6 || strcmp(names[i] + len - 5, ".list"))
       continue;
-    if (klp_path(ctx, list, sizeof(list), "/var/lib/dpkg/info/%s",
-                 names[i]) < 0 ||
+    if (klp_path(ctx, list, sizeof(list), "/var/lib/dpkg/info/%s", names[i]) <
+            0 ||
         !list_has(list, path))
       continue;
     names[i][len - 5] = '\0';
@@ -87,8 +87,8 @@ static int rpm_owner(const struct klp_ctx *ctx, const char *path, char *buf,
                      size_t n)
 {
   const char *root = ctx->root[0] ? ctx->root : "/";
-  char *argv[] = {"rpm",     "--root",  (char *)root,
-                  "-qf",     "--qf",    "%{NAME} %{VERSION}-%{RELEASE}",
+  char *argv[] = {"rpm",        "--root", (char *)root,
+                  "-qf",        "--qf",   "%{NAME} %{VERSION}-%{RELEASE}",
                   (char *)path, NULL};
   posix_spawn_file_actions_t fa;
   int fds[2], status;

@@ -52,8 +52,8 @@ static void info_read(const struct klp_ctx *ctx, struct info *i,
 
     klp_path(ctx, full, sizeof(full), "%s", i->file.path);
     klp_labels_read(&i->file.mi, full, &i->labels);
-    if (klp_package_owner(ctx, i->file.path, i->package,
-                          sizeof(i->package)) < 0)
+    if (klp_package_owner(ctx, i->file.path, i->package, sizeof(i->package)) <
+        0)
       i->package[0] = '\0';
   }
 }
@@ -155,9 +155,9 @@ static void print_text(const struct klp_ctx *ctx, const struct klp_patches *p,
       continue;
     printf("  state:      %s\n", patch_state(pt));
     printf("  transition: %s\n",
-           !pt->transition ? "no"
-                           : (pt->enabled ? "yes (patching)"
-                                          : "yes (unpatching)"));
+           !pt->transition
+               ? "no"
+               : (pt->enabled ? "yes (patching)" : "yes (unpatching)"));
     if (pt->replace >= 0)
       printf("  replace:    %s\n", pt->replace ? "yes" : "no");
     print_module(&act[k]);
@@ -252,8 +252,7 @@ static void print_json(const struct klp_patches *p, const struct info *act,
     klp_json_set(o, "enabled", json_object_new_boolean(pt->enabled));
     klp_json_set(o, "transition", json_object_new_boolean(pt->transition));
     klp_json_set(o, "replace",
-                 pt->replace < 0 ? NULL
-                                 : json_object_new_boolean(pt->replace));
+                 pt->replace < 0 ? NULL : json_object_new_boolean(pt->replace));
     module_json(o, &act[k]);
     klp_json_set(o, "objects", objects_json(pt));
     json_object_array_add(pa, o);

@@ -25,8 +25,8 @@ static void print_json(const struct klp_patch *t, long pending)
   if (t) {
     tr = json_object_new_object();
     klp_json_set(tr, "patch", json_object_new_string(t->name));
-    klp_json_set(tr, "target", json_object_new_string(
-                                   t->enabled ? "patched" : "unpatched"));
+    klp_json_set(tr, "target",
+                 json_object_new_string(t->enabled ? "patched" : "unpatched"));
     klp_json_set(tr, "pending_tasks",
                  pending < 0 ? NULL : json_object_new_int64(pending));
   }

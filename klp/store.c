@@ -47,8 +47,8 @@ int klp_store_read(const struct klp_ctx *ctx, struct klp_err *e,
 
     if (!has_suffix(names[i], ".ko"))
       continue;
-    if (klp_path(ctx, s->path, sizeof(s->path), "%s/%s", ctx->store,
-                 names[i]) < 0)
+    if (klp_path(ctx, s->path, sizeof(s->path), "%s/%s", ctx->store, names[i]) <
+        0)
       continue;
     /* A file the store cannot use is skipped, like any non-module. */
     if (klp_modinfo_read(s->path, &ignored, &s->mi) < 0)

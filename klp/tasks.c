@@ -89,8 +89,8 @@ static int scan_process(const struct klp_ctx *ctx, struct klp_err *e,
   return r;
 }
 
-int klp_tasks_blocking(const struct klp_ctx *ctx, struct klp_err *e,
-                       int target, struct klp_task **tasks, size_t *count)
+int klp_tasks_blocking(const struct klp_ctx *ctx, struct klp_err *e, int target,
+                       struct klp_task **tasks, size_t *count)
 {
   struct klp_task *v = NULL;
   size_t n = 0, cap = 0, npids;

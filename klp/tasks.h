@@ -20,8 +20,8 @@ struct klp_task {
 };
 
 /* Tasks whose patch_state is neither -1 nor target, sorted by tid. */
-int klp_tasks_blocking(const struct klp_ctx *ctx, struct klp_err *e,
-                       int target, struct klp_task **tasks, size_t *count);
+int klp_tasks_blocking(const struct klp_ctx *ctx, struct klp_err *e, int target,
+                       struct klp_task **tasks, size_t *count);
 
 /* Command line with NULs as spaces; "[comm]" for kernel threads. */
 void klp_task_cmdline(const struct klp_ctx *ctx, const struct klp_task *t,

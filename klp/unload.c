@@ -59,8 +59,7 @@ int klp_cmd_unload(struct klp_ctx *ctx, int argc, char **argv)
       return klp_usage_error("unload", "option '%s' needs an argument",
                              argv[optind - 1]);
     default:
-      return klp_usage_error("unload", "invalid option '%s'",
-                             argv[optind - 1]);
+      return klp_usage_error("unload", "invalid option '%s'", argv[optind - 1]);
     }
   }
   if (argc - optind != 1)

@@ -117,8 +117,7 @@ void tree_chmod(const char *root, const char *rel, unsigned mode)
   free(p);
 }
 
-static void writef(const char *root, const char *content, const char *fmt,
-                   ...)
+static void writef(const char *root, const char *content, const char *fmt, ...)
 {
   char rel[1024];
   va_list ap;
@@ -135,13 +134,12 @@ void tree_livepatch(const char *root)
   tree_mkdir(root, "proc");
 }
 
-void tree_patch(const char *root, const char *name, int enabled,
-                int transition)
+void tree_patch(const char *root, const char *name, int enabled, int transition)
 {
   writef(root, enabled ? "1\n" : "0\n", "sys/kernel/livepatch/%s/enabled",
          name);
-  writef(root, transition ? "1\n" : "0\n",
-         "sys/kernel/livepatch/%s/transition", name);
+  writef(root, transition ? "1\n" : "0\n", "sys/kernel/livepatch/%s/transition",
+         name);
   writef(root, "", "sys/kernel/livepatch/%s/force", name);
 }
 
@@ -162,8 +160,7 @@ void tree_func(const char *root, const char *patch, const char *obj,
   tree_mkdir(root, rel);
 }
 
-void tree_task(const char *root, int pid, int tid, int state,
-               const char *comm)
+void tree_task(const char *root, int pid, int tid, int state, const char *comm)
 {
   char v[32];
 
@@ -284,15 +281,13 @@ void tree_ko(const char *root, const char *rel, const struct ko_spec *s)
   tree_write_bin(root, rel, buf, len);
 }
 
-void tree_build_id_note(const char *root, const char *module,
-                        const char *hex)
+void tree_build_id_note(const char *root, const char *module, const char *hex)
 {
   unsigned char buf[128];
   char rel[512];
   size_t len = build_note(hex, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__, buf);
 
-  snprintf(rel, sizeof(rel), "sys/module/%s/notes/.note.gnu.build-id",
-           module);
+  snprintf(rel, sizeof(rel), "sys/module/%s/notes/.note.gnu.build-id", module);
   tree_write_bin(root, rel, buf, len);
 }
 

@@ -34,8 +34,7 @@ void tree_func(const char *root, const char *patch, const char *obj,
                const char *func, int sympos);
 
 /* A task: /proc/PID/task/TID/{patch_state,comm}. */
-void tree_task(const char *root, int pid, int tid, int state,
-               const char *comm);
+void tree_task(const char *root, int pid, int tid, int state, const char *comm);
 
 /*
  * A module file image. modinfo: "key=value" strings separated by '\n' (the
@@ -51,8 +50,7 @@ size_t ko_image(const struct ko_spec *s, unsigned char *buf, size_t n);
 void tree_ko(const char *root, const char *rel, const struct ko_spec *s);
 
 /* The build-id note as /sys/module/NAME/notes shows it (host order). */
-void tree_build_id_note(const char *root, const char *module,
-                        const char *hex);
+void tree_build_id_note(const char *root, const char *module, const char *hex);
 
 /* Run klp with argv (NULL-terminated); stdin is /dev/null. */
 struct klp_run {

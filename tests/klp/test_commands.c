@@ -405,15 +405,14 @@ static void permission_denied_is_explained(void **state)
   tree_task(R, 5, 5, 0, "app");
   tree_chmod(R, "proc/5/task/5/patch_state", 0);
   /* As root klp runs as nobody here; as a user the mode does it. */
-  klp_run_as_nobody(&r, (const char *const[]){"klp", "--root", R, "blocking",
-                                              NULL});
+  klp_run_as_nobody(
+      &r, (const char *const[]){"klp", "--root", R, "blocking", NULL});
   assert_int_equal(r.status, 4);
   assert_one_error_line(&r, "patch_state: permission denied (tasks' "
                             "patch_state is readable by root only)");
   /* status still answers, without the count. */
-  klp_run_as_nobody(&r,
-                    (const char *const[]){"klp", "--root", R, "-v", "status",
-                                          NULL});
+  klp_run_as_nobody(
+      &r, (const char *const[]){"klp", "--root", R, "-v", "status", NULL});
   assert_int_equal(r.status, 0);
   assert_string_equal(r.out, "in_progress: p1 (patching)\n");
 }

@@ -126,19 +126,17 @@ static void modinfo_read_reports_missing_files(void **state)
 
 static void build_id_note_in_either_order(void **state)
 {
-  unsigned char note[] = {0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 3, 'G', 'N', 'U',
-                          0, 0xab, 0xcd, 0, 0};
+  unsigned char note[] = {0, 0, 0,   4,   0,   0, 0,    2,    0, 0,
+                          0, 3, 'G', 'N', 'U', 0, 0xab, 0xcd, 0, 0};
   char hex[16];
 
   (void)state;
-  assert_int_equal(klp_note_build_id(note, sizeof(note), true, hex,
-                                     sizeof(hex)),
-                   0);
+  assert_int_equal(
+      klp_note_build_id(note, sizeof(note), true, hex, sizeof(hex)), 0);
   assert_string_equal(hex, "abcd");
   /* Read in the wrong order the sizes are absurd: rejected, no overrun. */
-  assert_int_not_equal(klp_note_build_id(note, sizeof(note), false, hex,
-                                         sizeof(hex)),
-                       0);
+  assert_int_not_equal(
+      klp_note_build_id(note, sizeof(note), false, hex, sizeof(hex)), 0);
   /* Truncated descriptor. */
   assert_int_equal(klp_note_build_id(note, 17, true, hex, sizeof(hex)),
                    -EINVAL);

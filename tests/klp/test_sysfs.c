@@ -261,8 +261,8 @@ static void store_previous_by_version_order(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(patches_read_objects_and_functions,
-                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(patches_read_objects_and_functions, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(patch_vanishing_while_read_is_left_out,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(malformed_attribute_is_an_error, setup,

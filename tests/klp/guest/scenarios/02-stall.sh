@@ -35,6 +35,10 @@ expect_rc 4 "non-root blocking: 4"; expect_out 'root' "non-root: says root is ne
 run klp -v patches; expect_out 'transition: +yes \(patching\)' "patches -v: in transition"
 
 step "another load while the transition runs: EBUSY, retried"
+run klp load --timeout 1 /klp/klp_test_cum1.ko
+expect_rc 5 "EBUSY until the timeout: 5"
+expect_out 'another live patch transition still in progress after 1s' "says why"
+expect_not "nothing loaded" loaded klp_test_cum1
 klp load --timeout 30 /klp/klp_test_cum1.ko >/tmp/bg.out 2>&1 &
 BG=$!
 sleep 1.5

@@ -1,0 +1,4 @@
+int widget_value(void)
+{
+  return 1;
+}
