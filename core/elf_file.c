@@ -415,6 +415,17 @@ int elf_file_read(const struct elf_file *f, uint64_t vaddr, void *buf,
   return 0;
 }
 
+int elf_file_read_window(const struct elf_file *f, uint64_t vaddr, void *buf,
+                         size_t len)
+{
+  size_t have = len;
+
+  memset(buf, 0, len);
+  while (have > 0 && elf_file_read(f, vaddr, buf, have) != 0)
+    have--;
+  return have ? 0 : -EFAULT;
+}
+
 int elf_file_write(struct elf_file *f, uint64_t vaddr, const void *buf,
                    size_t len)
 {

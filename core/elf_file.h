@@ -54,6 +54,12 @@ int elf_file_find_symbol(struct elf_file *f, const char *spec,
 int elf_file_read(const struct elf_file *f, uint64_t vaddr, void *buf,
                   size_t len);
 
+/* Like elf_file_read for the code window around a function: the part of
+ * [vaddr, vaddr + len) past the end of the section holding vaddr reads as
+ * zeros (the window may reach beyond a last, short function). */
+int elf_file_read_window(const struct elf_file *f, uint64_t vaddr, void *buf,
+                         size_t len);
+
 /* Writes bytes at vaddr into the file (opened writable); persisted by
  * elf_file_close. */
 int elf_file_write(struct elf_file *f, uint64_t vaddr, const void *buf,

@@ -6,7 +6,8 @@ export DEBIAN_FRONTEND=noninteractive
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root (apt-get)" >&2; exit 1; }
 
 pkgs=(build-essential cmake pkg-config libelf-dev libcapstone-dev
-	libjson-c-dev libcmocka-dev libffi-dev binutils)
+	libjson-c-dev libcmocka-dev libffi-dev binutils
+	gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu qemu-user)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |

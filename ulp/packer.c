@@ -72,8 +72,8 @@ static int check_function(const struct pulp_arch_layout *L, struct elf_file *t,
     return err_set(e, -EINVAL, "%s:%d: '%s' in %s is not a function", d->path,
                    df->line, df->old_name, elf_file_path(t));
   if (L->pre_len + L->post_len > sizeof(win) ||
-      elf_file_read(t, sym->value - L->pre_len, win,
-                    L->pre_len + L->post_len) != 0)
+      elf_file_read_window(t, sym->value - L->pre_len, win,
+                           L->pre_len + L->post_len) != 0)
     return err_set(e, -EINVAL, "%s:%d: '%s': cannot read its entry in %s",
                    d->path, df->line, df->old_name, elf_file_path(t));
   rc = L->check(win, sym->value, &info, e);

@@ -123,7 +123,7 @@ int pads_load(struct elf_file *f, const struct pulp_arch_layout *layout,
 
     p->func = entries[i] + layout->pre_len;
     p->name = name_at(&syms, p->func);
-    if (elf_file_read(f, entries[i], p->win, len) < 0) {
+    if (elf_file_read_window(f, entries[i], p->win, len) < 0) {
       mark_bad(s, p, -EFAULT, "pad is not in the file's sections");
       continue;
     }
@@ -189,8 +189,22 @@ int pads_verify(struct pad_set *s, unsigned flags, struct pulp_err *e)
 
 int pads_write(struct pad_set *s, const struct pad *p, struct pulp_err *e)
 {
-  size_t len = s->layout->pre_len + s->layout->post_len;
-  int r = elf_file_write(s->file, p->func - s->layout->pre_len, p->win, len);
+  size_t len = s->layout->pre_len + s->layout->post_len, lo = 0, hi;
+  uint64_t at = p->func - s->layout->pre_len;
+  uint8_t cur[PAD_WIN_MAX];
+  int r;
+
+  /* Write only the span that changed: the window may reach past the end of
+   * the section (read as zeros). */
+  r = elf_file_read_window(s->file, at, cur, len);
+  if (r == 0) {
+    hi = len;
+    while (lo < len && cur[lo] == p->win[lo])
+      lo++;
+    while (hi > lo && cur[hi - 1] == p->win[hi - 1])
+      hi--;
+    r = lo == hi ? 0 : elf_file_write(s->file, at + lo, p->win + lo, hi - lo);
+  }
 
   if (r < 0)
     return err_sys(e, r, "%s: writing the pad of %s", elf_file_path(s->file),

@@ -44,9 +44,13 @@ static void put_jmp_rip_indirect(uint8_t out[6], uint64_t from, uint64_t lit)
 
 /* ---- layout ---- */
 
-/* Offset of the switched entry bytes within the window. */
+/* Offset of the switched entry bytes within the window. Bytes past the
+ * entry pair are read only after an endbr64, so a check never reads beyond
+ * a short function's own code (it may end a mapping). */
 static size_t site_off(const uint8_t *win)
 {
+  if (win[PRE] != endbr64[0])
+    return PRE;
   return memcmp(win + PRE, endbr64, ENDBR_LEN) == 0 ? PRE + ENDBR_LEN : PRE;
 }
 

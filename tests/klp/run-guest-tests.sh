@@ -8,9 +8,10 @@
 # those kernels too (no live patching there). Ends with "N passed, N failed";
 # exit status 0 only if all passed. Work files: BUILD_DIR/klp-guest/.
 # Environment: PULP_KLP_CACHE (as setup.sh), PULP_KLP_CROSS=0 to skip the
-# cross guests, KLP_GUEST_TIMEOUT (seconds per guest, default 150).
+# cross guests, KLP_GUEST_TIMEOUT (seconds per guest, default 150),
+# KLP_GUEST_SELFTEST=1 to check that a hung or panicking guest fails.
 set -uo pipefail
-[ $# -eq 1 ] || { sed -n '2,11p' "$0" >&2; exit 2; }
+[ $# -eq 1 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 mkdir -p "$1" && build=$(cd "$1" && pwd)
@@ -92,6 +93,20 @@ scenario() { # NAME ARCH KERNEL INITRD SCRIPT
 for s in "$here"/guest/scenarios/*.sh; do
 	scenario "x86_64-$(basename "$s" .sh)" x86_64 "$kernel" "$work/initramfs-x86_64.gz" "$s"
 done
+
+# The harness itself: a hung and a panicking guest must be reported as
+# such (KLP_GUEST_SELFTEST=1; about 20 s more).
+if [ "${KLP_GUEST_SELFTEST:-0}" = 1 ]; then
+	for t in hang:124:'sleep 1000' panic:125:'echo 1 >/proc/sys/kernel/sysrq; echo c >/proc/sysrq-trigger'; do
+		IFS=: read -r name want body <<<"$t"
+		echo "$body" >"$work/results/selftest-$name.sh"
+		"$here/guest/boot.sh" -k "$kernel" -i "$work/initramfs-x86_64.gz" -t 15 \
+			"$work/results/selftest-$name.sh" >"$work/results/selftest-$name.log" 2>&1
+		rc=$?
+		if [ $rc = "$want" ]; then pass=$((pass + 1)); echo "PASS selftest-$name (exit $rc)"
+		else fail=$((fail + 1)); echo "FAIL selftest-$name (exit $rc, want $want)"; fi
+	done
+fi
 
 # 4. Cross guests (bonus): klp built for ppc64le and s390x, unsupported path.
 if [ "${PULP_KLP_CROSS:-1}" != 0 ]; then

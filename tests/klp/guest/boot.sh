@@ -47,7 +47,8 @@ timeout -k 5 "$tmo" "${cmd[@]}" -nodefaults -no-user-config -display none \
 	-no-reboot -monitor none -kernel "$kernel" -initrd "$work/initrd" </dev/null
 qrc=$?
 tr -d '\r' <"$log" >"$work/clean.log"
-sed -n '/^KLP_GUEST_BEGIN$/,/^KLP_GUEST_END rc=/p' "$work/clean.log" | sed '1d;$d'
+# Everything the script printed, also when it never finished.
+sed -n '/^KLP_GUEST_BEGIN$/,$p' "$work/clean.log" | sed '1d' | sed '/^KLP_GUEST_END rc=/,$d'
 end=$(grep -o '^KLP_GUEST_END rc=[0-9]*' "$work/clean.log" | tail -1)
 if [ -n "$end" ]; then exit "${end##*=}"; fi
 grep -m1 -A20 'Kernel panic\|BUG:\|Oops' "$work/clean.log" >&2
