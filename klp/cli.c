@@ -137,7 +137,7 @@ int klp_main(int argc, char **argv)
       {"version", no_argument, NULL, 'V'},
       {0},
   };
-  struct klp_ctx ctx = {.root = "", .prog = "klp"};
+  struct klp_ctx ctx = {.root = ""};
   char *root = NULL;
   struct stat st;
   int c, r;

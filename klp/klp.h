@@ -27,7 +27,6 @@ struct klp_ctx {
   int verbose;
   bool json;
   const char *store; /* patch store directory (absolute, under root) */
-  const char *prog;  /* for messages: "klp" */
 };
 
 /* Subcommands: argv[0] is the command name; getopt state is reset. */
@@ -49,9 +48,13 @@ int klp_main(int argc, char **argv);
 bool klp_acts_on_kernel(const struct klp_ctx *ctx, struct klp_err *e,
                         const char *what);
 
-/* Per-command option parsing helpers shared by the command files. */
+/*
+ * Options of a command that takes only -v, --json and --help: -1 to go on,
+ * else the exit status to return (0 after --help, 2 on a usage error).
+ */
 int klp_parse_simple(struct klp_ctx *ctx, int argc, char **argv,
                      const char *usage);
+/* "klp: CMD: message" and a pointer to --help; returns KLP_EXIT_USAGE. */
 int klp_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -81,11 +81,9 @@ static long age(const struct klp_modules *mods, const struct klp_patch *p)
   return -1;
 }
 
-static const struct klp_modules *sort_mods;
-
-static int cmp_age(const void *a, const void *b)
+static int cmp_age(const void *a, const void *b, void *mods)
 {
-  long x = age(sort_mods, a), y = age(sort_mods, b);
+  long x = age(mods, a), y = age(mods, b);
 
   return (x < y) - (x > y);
 }
@@ -292,8 +290,7 @@ int klp_cmd_patches(struct klp_ctx *ctx, int argc, char **argv)
     klp_patches_free(&p);
     return klp_err_report(&e);
   }
-  sort_mods = &mods;
-  qsort(p.v, p.n, sizeof(*p.v), cmp_age);
+  qsort_r(p.v, p.n, sizeof(*p.v), cmp_age, &mods);
   if (details) {
     act = calloc(p.n + 1, sizeof(*act));
     inact = calloc(mods.n + 1, sizeof(*inact));

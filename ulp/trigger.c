@@ -44,7 +44,46 @@ static const char *base_name(const char *p)
 
 /* Which library does this process have to hold for the operation? All of
  * the files' targets, and --revert-all's library. */
-static int applicable(struct trigger *t, struct target *tg, struct pulp_err *e)
+static int in_state(const struct pulp_state *s, const struct ulp_patch *u)
+{
+  char id[2 * ULP_BUILD_ID_MAX + 1];
+
+  ulp_hex(u->patch_build_id, u->patch_build_id_len, id);
+  for (uint32_t i = 0; i < s->npatches; i++)
+    if (!strcmp(s->patches[i].build_id, id))
+      return 1;
+  return 0;
+}
+
+/* Against the published state, without stopping anything: a .rev whose
+ * patch is not applied has nothing to do (-ENOENT); *done is set when
+ * every file is a patch that is already applied. */
+static int check_state(struct trigger *t, struct target *tg, int *done,
+                       struct pulp_err *e)
+{
+  struct pulp_state *s = malloc(sizeof(*s));
+  int rc = s ? target_read_state(tg, s, e) : -ENOMEM;
+
+  *done = !t->revert_all;
+  for (size_t i = 0; !rc && i < t->nfiles; i++) {
+    const struct ulp_patch *u = &t->patches[i];
+    int applied = in_state(s, u);
+    for (size_t j = 0; j < i && !applied; j++)
+      applied = t->patches[j].kind == ULP_KIND_APPLY &&
+                t->patches[j].patch_build_id_len == u->patch_build_id_len &&
+                !memcmp(t->patches[j].patch_build_id, u->patch_build_id,
+                        u->patch_build_id_len);
+    if (u->kind == ULP_KIND_REVERT && !applied)
+      rc = err_set(e, -ENOENT, "%s is not applied", u->name);
+    if (u->kind != ULP_KIND_APPLY || !applied)
+      *done = 0;
+  }
+  free(s);
+  return rc;
+}
+
+static int applicable(struct trigger *t, struct target *tg, int *done,
+                      struct pulp_err *e)
 {
   int rc;
 
@@ -69,7 +108,7 @@ static int applicable(struct trigger *t, struct target *tg, struct pulp_err *e)
                      "patch object %s does not exist in its mount namespace",
                      t->patches[i].patch_path);
   }
-  return 0;
+  return check_state(t, tg, done, e);
 }
 
 /* The reason part of a message: the lower layers name the process
@@ -92,6 +131,7 @@ static int one_process(pid_t pid, void *arg)
   struct trigger *t = arg;
   struct target tg;
   struct pulp_err e = {0};
+  int done = 0;
   int rc = target_open(pid, &tg, &e);
 
   if (rc) {
@@ -102,7 +142,7 @@ static int one_process(pid_t pid, void *arg)
     t->nmentioned++;
     return 0;
   }
-  rc = applicable(t, &tg, &e);
+  rc = applicable(t, &tg, &done, &e);
   if (rc) {
     if (t->explicit_pid || t->verbose) {
       printf("%s (pid %d): skipped: %s\n", tg.proc.comm, pid,
@@ -114,8 +154,9 @@ static int one_process(pid_t pid, void *arg)
     return 0;
   }
   t->nmentioned++;
-  rc = hijack_run(&tg.proc, &t->hopts, PULP_OP_APPLY, t->req, t->reqlen, NULL,
-                  &e);
+  rc = done ? 0
+            : hijack_run(&tg.proc, &t->hopts, PULP_OP_APPLY, t->req,
+                         t->reqlen, NULL, &e);
   if (rc) {
     printf("%s (pid %d): failed: %s\n", tg.proc.comm, pid, reason(pid, e.msg));
     t->nfailed++;

@@ -32,10 +32,10 @@ trigger -p "$a_PID" no-such.ulp
 expect_rc 2
 expect_out "No such file"
 
-# Reverting a patch that is not applied fails, process unchanged.
+# Reverting a patch that is not applied: nothing to do, nothing touched.
 trigger -p "$a_PID" foo_p1.rev
-expect_rc 1
-expect_out "not applied"
+expect_rc 3
+expect_out "skipped: foo_p1 is not applied"
 
 # A descriptor naming a missing function is refused by the packer, so
 # nothing ever reaches the process.

@@ -14,6 +14,11 @@ expect_field a fact 240        # recursion through the patched entry
 v=$(field a value)             # 1*100 + calls so far (static counter)
 [ "$v" -gt 100 ] && [ "$v" -lt 110 ] || fail "value=$v: #counter reference not filled"
 "$ULP" check -p "$a_PID" foo_p1.ulp >/dev/null || fail "ulp check: not applied"
+trigger -p "$a_PID" foo_p1.ulp # already applied: success, nothing changes
+expect_rc 0
+expect_out "live patching succeeded"
+[ "$("$ULP" patches -p "$a_PID" | head -1)" = "app (pid $a_PID): 1 patch" ] ||
+	fail "applied twice"
 "$ULP" patches -p "$a_PID" | grep -q "foo_p1 on libfoo.so.1.*CVE-2026-0001,bsc#1001" ||
 	fail "ulp patches does not list foo_p1 with its labels"
 trigger -p "$a_PID" foo_p1.rev

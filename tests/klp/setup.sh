@@ -16,7 +16,7 @@ apt_opts=(-o DPkg::Lock::Timeout=900 -y -q --no-install-recommends)
 [ "$(id -u)" = 0 ] || { echo "setup.sh: must run as root (apt-get, dpkg)" >&2; exit 1; }
 mkdir -p "$cache"
 
-host_pkgs=(qemu-system-x86 busybox-static cpio xz-utils file kmod gcc make
+host_pkgs=(qemu-system-x86 seabios busybox-static cpio xz-utils file kmod gcc make
 	libc6-dev pkg-config libjson-c-dev libcmocka-dev cmake linux-headers-amd64)
 cross_pkgs=(qemu-system-ppc qemu-system-misc gcc-powerpc64le-linux-gnu
 	libc6-dev-ppc64el-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross

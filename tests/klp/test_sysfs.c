@@ -35,7 +35,7 @@ static int teardown(void **state)
 
 static struct klp_ctx ctx_for(const char *root)
 {
-  struct klp_ctx c = {.root = root, .store = "/store", .prog = "klp"};
+  struct klp_ctx c = {.root = root, .store = "/store"};
 
   return c;
 }
