@@ -188,7 +188,7 @@ int klp_patches_read(const struct klp_ctx *ctx, struct klp_err *e,
     p->name = names[i];
     names[i] = NULL;
     r = read_patch(ctx, e, p, objects);
-    if (0) {
+    if (r == -ENOENT && !klp_exists(ctx, KLP_SYSFS "/%s", p->name)) {
       /* Disabled and its transition ended while we read: gone. */
       patch_free(p);
       continue;
