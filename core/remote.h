@@ -50,6 +50,11 @@ struct pulp_control {
                          reclaiming a block left by a dead tool); the
                          runtime detects tool death via TracerPid */
   uint32_t tid;       /* the borrowed thread */
+  uint32_t writing;   /* tool: set (every thread stopped) before the
+                         first plan write; a runtime that aborts on
+                         its own finds it set only if the tool died
+                         mid-commit, and then undoes the writes */
+  uint32_t reserved;
   char error[512];
   uint8_t request[PULP_REQUEST_MAX];
   uint8_t ctx[PULP_CTX_MAX] __attribute__((aligned(64)));

@@ -147,7 +147,9 @@ int ulp_encode(const struct ulp_patch *p, uint8_t **out, size_t *len,
   }
   for (size_t i = 0; i < p->nrefs; i++) {
     size_t at = rec_open(&b, TAG_REF);
-    put_le(&b, (uint64_t)p->refs[i].tls, 4);
+    put_le(&b,
+           (uint64_t)((p->refs[i].tls ? 1 : 0) | (p->refs[i].exported ? 2 : 0)),
+           4);
     put_le(&b, p->refs[i].target_off, 8);
     put_le(&b, p->refs[i].patch_off, 8);
     put_str(&b, p->refs[i].target_name);
@@ -284,7 +286,9 @@ static int decode_record(struct ulp_patch *p, uint16_t tag, struct rbuf *r)
     struct ulp_ref *f = grow((void **)&p->refs, &p->nrefs, sizeof(*f));
     if (!f)
       return -ENOMEM;
-    f->tls = (int)get_le(r, 4);
+    uint32_t flags = (uint32_t)get_le(r, 4);
+    f->tls = flags & 1;
+    f->exported = !!(flags & 2);
     f->target_off = get_le(r, 8);
     f->patch_off = get_le(r, 8);
     f->target_name = get_str(r);

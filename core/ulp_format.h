@@ -27,6 +27,8 @@ struct ulp_func {
 
 struct ulp_ref {
   int tls;             /* #%: ref receives a tls_index for var */
+  int exported;        /* var is in the target's .dynsym: resolve it through
+                          the loader (a copy relocation may have moved it) */
   char *target_name;   /* variable in the target */
   char *patch_name;    /* pointer (or tls_index) in the patch object */
   uint64_t target_off; /* offset in the target (TLS: offset in its block) */

@@ -125,6 +125,22 @@ static int check_pads(const struct pulp_arch_layout *L, struct rt_patch *p,
   return 0;
 }
 
+/* The definition of name the loader's global scope binds to. */
+static void *lookup_global(const char *name)
+{
+  char base[256];
+  const char *at = strchr(name, '@');
+  size_t n = at ? (size_t)(at - name) : strlen(name);
+
+  if (n >= sizeof(base))
+    return NULL;
+  memcpy(base, name, n);
+  base[n] = '\0';
+  if (at)
+    return dlvsym(RTLD_DEFAULT, base, at + 1 + (at[1] == '@'));
+  return dlsym(RTLD_DEFAULT, base);
+}
+
 static int fill_refs(const struct pulp_arch_layout *L, struct rt_patch *p)
 {
   for (size_t i = 0; i < p->ulp.nrefs; i++) {
@@ -136,6 +152,12 @@ static int fill_refs(const struct pulp_arch_layout *L, struct rt_patch *p)
       memcpy(at, ti, sizeof(ti));
     } else {
       uintptr_t v = p->target.base + r->target_off;
+      /* An exported variable may live elsewhere: a PIE executable that uses
+       * it holds a copy (copy relocation) and the library's own code uses
+       * that copy, as the global lookup finds it. */
+      void *live = r->exported ? lookup_global(r->target_name) : NULL;
+      if (live)
+        v = (uintptr_t)live;
       memcpy(at, &v, sizeof(v));
     }
   }

@@ -9,7 +9,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +25,8 @@
 
 static uint8_t hijack_stack[PULP_HIJACK_STACK] __attribute__((aligned(64)));
 
-__attribute__((visibility("hidden"), aligned(64))) unsigned char
-    pulp_arch_self_ctx[PULP_CTX_MAX];
+__attribute__((visibility("hidden"),
+               aligned(64))) unsigned char pulp_arch_self_ctx[PULP_CTX_MAX];
 
 __attribute__((visibility("default"))) struct pulp_control __pulp_control = {
     .magic = PULP_CONTROL_MAGIC,
@@ -66,20 +65,18 @@ static uint64_t now_ms(void)
   return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Sleeps with ppoll: an interrupted ppoll restarts without touching the
- * thread's restart_block, which may still hold the state of the system
- * call the thread was in when it was borrowed (nanosleep, clock_nanosleep,
- * poll with a timeout). Never call nanosleep on the borrowed thread. */
+/* Sleeps in rt_sigtimedwait on an empty set: it consumes no signal, and
+ * when the tool's PTRACE_INTERRUPT (the commit's stop) hits it, it returns
+ * EINTR at once instead of restarting, so the decision is seen without
+ * delay. Unlike nanosleep and clock_nanosleep it never touches the thread's
+ * restart_block, which may still hold the state of the system call the
+ * thread was in when it was borrowed: never call those on this thread. */
 static void nap(unsigned iter)
 {
-  struct timespec ts = {0, 0};
+  struct timespec ts = {0, iter < 16 ? 100000 : 1000000};
+  uint64_t none = 0;
 
-  if (iter < 64) {
-    sched_yield();
-    return;
-  }
-  ts.tv_nsec = iter < 256 ? 100000 : 1000000;
-  syscall(SYS_ppoll, NULL, 0, &ts, NULL, 0);
+  syscall(SYS_rt_sigtimedwait, &none, NULL, &ts, sizeof(none));
 }
 
 /* The tool traces the borrowed thread from the hijack until it has put it
@@ -103,8 +100,8 @@ static int tool_gone(void)
 }
 
 /* A tool that died during its commit may have written part of the plan:
- * put the old bytes back, last write first, one store each (what the
- * in-process API does while other threads run). */
+ * put the old bytes back where they differ, last write first, one store
+ * each (what the in-process API does while other threads run). */
 static void undo_partial(const struct pulp_plan *plan)
 {
   int fd = -1;
@@ -175,8 +172,8 @@ static void park(uint32_t timeout_ms)
 void pulp_remote_handle(void)
 {
   struct pulp_control *c = &__pulp_control;
-  uint32_t timeout = c->commit_timeout_ms ? c->commit_timeout_ms
-                                          : DEFAULT_TIMEOUT_MS;
+  uint32_t timeout =
+      c->commit_timeout_ms ? c->commit_timeout_ms : DEFAULT_TIMEOUT_MS;
   struct pulp_plan *plan = NULL;
   struct pulp_err e;
   int rc, held = 0, committed = 0;
@@ -203,7 +200,11 @@ void pulp_remote_handle(void)
   store_state(PULP_RS_PREPARED);
   committed = wait_decision(timeout, &e);
   if (!committed) {
-    undo_partial(plan);
+    /* Set only when the tool died between its first write and COMMIT: a
+     * live tool undoes its own writes before ABORT, and writes nothing
+     * once we have aborted. */
+    if (__atomic_load_n(&c->writing, __ATOMIC_SEQ_CST))
+      undo_partial(plan);
     rc = e.code;
   }
   if (held)

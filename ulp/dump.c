@@ -102,6 +102,8 @@ static void print_json(const struct ulp_patch *p)
   for (size_t i = 0; i < p->nrefs; i++) {
     json_object *r = json_object_new_object();
     json_object_object_add(r, "tls", json_object_new_boolean(p->refs[i].tls));
+    json_object_object_add(r, "exported",
+                           json_object_new_boolean(p->refs[i].exported));
     json_object_object_add(r, "target",
                            json_object_new_string(p->refs[i].target_name));
     json_object_object_add(r, "patch",

@@ -38,9 +38,9 @@ struct range {
 struct hj {
   struct proc *p;
   struct hijack_opts o;
-  uint64_t control;         /* address of __pulp_control in the target */
+  uint64_t control; /* address of __pulp_control in the target */
   struct range runtime, ldso;
-  pid_t tid;                /* borrowed, seized, 0 before */
+  pid_t tid; /* borrowed, seized, 0 before */
   struct arch_live_thread *saved;
   struct pulp_plan *plan;
   struct hijack_stats st;
@@ -100,8 +100,7 @@ static void find_ldso(struct hj *h, const struct proc_map *maps, size_t n)
   close(fd);
   for (size_t i = 0; i < n && at_base; i++)
     if (maps[i].start == at_base && maps[i].path[0] == '/') {
-      proc_object_range(maps, n, maps[i].path, &base, &h->ldso.lo,
-                        &h->ldso.hi);
+      proc_object_range(maps, n, maps[i].path, &base, &h->ldso.lo, &h->ldso.hi);
       return;
     }
 }
@@ -182,6 +181,40 @@ static int check_control(struct hj *h, struct pulp_control *c,
   }
 }
 
+#ifndef PTRACE_GET_RSEQ_CONFIGURATION
+#define PTRACE_GET_RSEQ_CONFIGURATION 0x420f
+#endif
+
+/* Is the stopped thread inside an rseq critical section? Borrowing it
+ * would make the kernel forget the section (the PC it sees on the way out
+ * is the trampoline's), and the thread would resume mid-section without
+ * the abort rseq promises. */
+static int in_rseq_section(struct hj *h, pid_t tid, uint64_t pc)
+{
+  struct {
+    uint64_t rseq_abi_pointer;
+    uint32_t rseq_abi_size, signature, flags, pad;
+  } conf = {0};
+  struct {
+    uint32_t version, flags;
+    uint64_t start_ip, post_commit_offset, abort_ip;
+  } cs;
+  struct pulp_err ignore;
+  uint64_t cs_addr;
+
+  if (ptrace(PTRACE_GET_RSEQ_CONFIGURATION, tid, (void *)sizeof(conf), &conf) <=
+          0 ||
+      !conf.rseq_abi_pointer)
+    return 0;
+  /* struct rseq: cpu_id_start, cpu_id, then the rseq_cs pointer. */
+  if (proc_read(h->p, conf.rseq_abi_pointer + 8, &cs_addr, 8, &ignore) ||
+      !cs_addr)
+    return 0;
+  if (proc_read(h->p, cs_addr, &cs, sizeof(cs), &ignore))
+    return 0;
+  return pc >= cs.start_ip && pc - cs.start_ip < cs.post_commit_offset;
+}
+
 /* Seizes and stops tid and saves its state if it is safe to borrow.
  * Returns 1 when taken, 0 when busy (released again), or an error. */
 static int try_thread(struct hj *h, pid_t tid, struct pulp_err *e)
@@ -214,7 +247,8 @@ static int try_thread(struct hj *h, pid_t tid, struct pulp_err *e)
     return rc;
   }
   pc = arch_live_pc(t);
-  if (in_range(&h->runtime, pc) || in_range(&h->ldso, pc)) {
+  if (in_range(&h->runtime, pc) || in_range(&h->ldso, pc) ||
+      in_rseq_section(h, tid, pc)) {
     arch_live_free(t);
     ptrace(PTRACE_DETACH, tid, 0, 0);
     return 0;
@@ -329,8 +363,7 @@ static int read_plan(struct hj *h, struct pulp_err *e)
   if (h->plan->nwrites > PULP_PLAN_MAX || h->plan->nguards > PULP_PLAN_MAX)
     return err_set(e, -EPROTO, "runtime's plan is malformed");
   for (uint32_t i = 0; i < h->plan->nwrites; i++)
-    if (!h->plan->writes[i].len ||
-        h->plan->writes[i].len > PULP_PLAN_WRITE_MAX)
+    if (!h->plan->writes[i].len || h->plan->writes[i].len > PULP_PLAN_WRITE_MAX)
       return err_set(e, -EPROTO, "runtime's plan is malformed");
   return 0;
 }
@@ -366,15 +399,17 @@ static int plan_current(struct hj *h, struct pulp_err *e)
 static int commit(struct hj *h, struct pulp_err *e)
 {
   struct threads ts = {0};
-  int rc = 0;
+  /* Seizing does not stop: done before the window. */
+  int rc = threads_attach(h->p, &h->tid, 1, &ts, e);
 
   for (unsigned attempt = 0;; attempt++) {
     uint64_t t0 = now_ns();
-    uint32_t state;
+    uint32_t state = 0, written = 0;
     int busy = 0;
 
     h->st.attempts = attempt + 1;
-    rc = threads_stop_all(h->p, &h->tid, 1, &ts, e);
+    if (rc == 0)
+      rc = threads_stop_all(h->p, &h->tid, 1, &ts, e);
     if (rc) {
       /* Cannot commit; abort with just the borrowed thread stopped. */
       struct pulp_err ignore;
@@ -402,31 +437,36 @@ static int commit(struct hj *h, struct pulp_err *e)
                    "changed (%u attempts)",
                    h->p->comm, h->p->pid, attempt + 1);
     if (rc == 0 && busy) {
-      threads_resume_all(&ts);
+      threads_resume_all(&ts, 0);
       sleep_us(1000u << (attempt < 5 ? attempt : 5));
       continue;
     }
-    for (uint32_t i = 0; rc == 0 && i < h->plan->nwrites; i++) {
-      const struct pulp_plan_write *w = &h->plan->writes[i];
+    if (rc == 0 && h->plan->nwrites)
+      rc = put32(h, CTL(writing), 1, e);
+    for (; rc == 0 && written < h->plan->nwrites; written++) {
+      const struct pulp_plan_write *w = &h->plan->writes[written];
       rc = proc_write(h->p, w->addr, w->bytes, w->len, e);
-      if (i == 0)
+      if (written == 0)
         hook(h, HIJACK_AT_WRITING);
     }
     if (rc && state == PULP_RS_PREPARED) {
       /* Put back what we wrote before telling the runtime to abort. */
       struct pulp_err ignore;
-      for (uint32_t i = h->plan->nwrites; i-- > 0;)
-        proc_write(h->p, h->plan->writes[i].addr, h->plan->writes[i].old,
-                   h->plan->writes[i].len, &ignore);
+      while (written-- > 0)
+        proc_write(h->p, h->plan->writes[written].addr,
+                   h->plan->writes[written].old, h->plan->writes[written].len,
+                   &ignore);
+      put32(h, CTL(writing), 0, &ignore);
       put32(h, CTL(state), PULP_RS_ABORT, &ignore);
     } else if (rc == 0) {
       rc = put32(h, CTL(state), PULP_RS_COMMIT, e);
     }
-    threads_resume_all(&ts);
+    threads_resume_all(&ts, 1);
     h->st.freeze_ns = now_ns() - t0;
+    hook(h, HIJACK_AT_COMMITTED);
     break;
   }
-  threads_free(&ts);
+  threads_release(&ts);
   return rc;
 }
 
@@ -491,6 +531,8 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
   if (!rc)
     rc = put32(h, CTL(tid), (uint32_t)h->tid, e);
   if (!rc)
+    rc = put32(h, CTL(writing), 0, e);
+  if (!rc)
     rc = arch_live_setup_call(h->tid, h->saved, c.entry, c.stack_top, e);
   if (rc) {
     struct pulp_err ignore;
@@ -523,8 +565,8 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
     }
     {
       struct pulp_err werr;
-      int wrc = wait_state(h, 1u << PULP_RS_DONE | 1u << PULP_RS_IDLE, &state,
-                           &werr);
+      int wrc =
+          wait_state(h, 1u << PULP_RS_DONE | 1u << PULP_RS_IDLE, &state, &werr);
       if (wrc && !rc) {
         rc = wrc == -ETIMEDOUT
                  ? err_set(e, wrc,

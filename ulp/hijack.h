@@ -13,10 +13,11 @@
 #include "proc.h"
 
 enum hijack_phase {
-  HIJACK_AT_CALL,     /* the borrowed thread was just resumed in the runtime */
-  HIJACK_AT_PREPARED, /* the runtime published its plan */
-  HIJACK_AT_WRITING,  /* every thread stopped, first plan write done */
-  HIJACK_AT_DONE,     /* the runtime finished; thread not yet restored */
+  HIJACK_AT_CALL,      /* the borrowed thread was just resumed in the runtime */
+  HIJACK_AT_PREPARED,  /* the runtime published its plan */
+  HIJACK_AT_WRITING,   /* every thread stopped, first plan write done */
+  HIJACK_AT_COMMITTED, /* decision written, every thread resumed */
+  HIJACK_AT_DONE,      /* the runtime finished; thread not yet restored */
 };
 
 struct hijack_opts {
@@ -32,10 +33,10 @@ struct hijack_opts {
 };
 
 struct hijack_stats {
-  pid_t tid;            /* the thread borrowed */
-  unsigned attempts;    /* stop-the-world rounds */
-  uint64_t freeze_ns;   /* last round: first stop to last resume */
-  uint64_t total_ns;    /* whole hijack */
+  pid_t tid;          /* the thread borrowed */
+  unsigned attempts;  /* stop-the-world rounds */
+  uint64_t freeze_ns; /* last round: first stop to last resume */
+  uint64_t total_ns;  /* whole hijack */
 };
 
 /* Runs operation op (PULP_OP_*) with request req in process p (opened with

@@ -212,6 +212,7 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
       }
       r->target_off = ts.value;
       r->patch_off = ps.value;
+      r->exported = ts.dynamic && !dr->tls;
     }
   }
   for (size_t i = 0; i < d->nlabels; i++) {

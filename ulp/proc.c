@@ -25,10 +25,10 @@ int proc_eperm(const struct proc *p, const char *what, struct pulp_err *e)
     scope[strcspn(scope, "\n")] = '\0';
   }
   return err_set(e, -EPERM,
-                 "%s (pid %d): %s: permission denied (needs the same user "
-                 "and CAP_SYS_PTRACE or Yama ptrace_scope 0%s%s%s)",
+                 "%s (pid %d): %s: permission denied (needs CAP_SYS_PTRACE, "
+                 "or the same user with Yama ptrace_scope 0%s%s)",
                  p->comm, p->pid, what, scope[0] ? "; ptrace_scope is " : "",
-                 scope, "");
+                 scope);
 }
 
 int proc_open(pid_t pid, struct proc *p, struct pulp_err *e)
@@ -181,8 +181,8 @@ int proc_read(const struct proc *p, uint64_t addr, void *buf, size_t len,
                  len, (unsigned long long)addr);
 }
 
-int proc_write(const struct proc *p, uint64_t addr, const void *buf,
-               size_t len, struct pulp_err *e)
+int proc_write(const struct proc *p, uint64_t addr, const void *buf, size_t len,
+               struct pulp_err *e)
 {
   ssize_t n = pwrite(p->memfd, buf, len, (off_t)addr);
 
@@ -236,8 +236,7 @@ char proc_thread_state(const struct proc *p, pid_t tid)
   ssize_t n;
   int fd;
 
-  snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)p->pid,
-           (int)tid);
+  snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)p->pid, (int)tid);
   fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return 0;

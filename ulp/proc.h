@@ -19,7 +19,7 @@ struct proc {
 
 struct proc_map {
   uint64_t start, end, offset;
-  char perms[5]; /* "r-xp" */
+  char perms[5];       /* "r-xp" */
   char path[PATH_MAX]; /* "" for anonymous mappings */
 };
 
@@ -34,7 +34,8 @@ int proc_maps(const struct proc *p, struct proc_map **maps, size_t *n,
 
 /* The load base of the ELF file mapped from path (the lowest mapping of
  * that file with file offset 0) and the extent [*lo, *hi) of all its
- * mappings (with the anonymous .bss mapping that follows). -ENOENT when the file is not mapped. */
+ * mappings (with the anonymous .bss mapping that follows). -ENOENT when the
+ * file is not mapped. */
 int proc_object_range(const struct proc_map *maps, size_t n, const char *path,
                       uint64_t *base, uint64_t *lo, uint64_t *hi);
 
@@ -49,8 +50,8 @@ void proc_path(const struct proc *p, const char *path, char *out, size_t max);
 int proc_read(const struct proc *p, uint64_t addr, void *buf, size_t len,
               struct pulp_err *e);
 /* Writes through /proc/PID/mem: works on read-only text too. */
-int proc_write(const struct proc *p, uint64_t addr, const void *buf,
-               size_t len, struct pulp_err *e);
+int proc_write(const struct proc *p, uint64_t addr, const void *buf, size_t len,
+               struct pulp_err *e);
 
 /* The thread ids in /proc/PID/task (malloc'd). */
 int proc_threads(const struct proc *p, pid_t **tids, size_t *n,

@@ -9,6 +9,9 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "core/arch_live.h"
 
@@ -106,98 +109,172 @@ static void drop(struct threads *ts, size_t i)
   ts->t[i] = ts->t[--ts->n];
 }
 
+int threads_attach(const struct proc *p, const pid_t *keep, size_t nkeep,
+                   struct threads *ts, struct pulp_err *e)
+{
+  pid_t *tids;
+  size_t n;
+  int rc;
+
+  if (!ts->statfd) {
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/stat", p->pid);
+    ts->statfd = open(path, O_RDONLY | O_CLOEXEC);
+    if (ts->statfd < 0) {
+      ts->statfd = 0;
+      return err_set(e, -ESRCH, "%s (pid %d): process exited", p->comm, p->pid);
+    }
+  }
+  rc = proc_threads(p, &tids, &n, e);
+  if (rc)
+    return rc;
+  for (size_t i = 0; i < n; i++) {
+    struct thread_stopped *s;
+    if (known(ts, tids[i]))
+      continue;
+    if (ts->n == ts->cap) {
+      size_t cap = ts->cap ? ts->cap * 2 : 16;
+      void *nt = realloc(ts->t, cap * sizeof(*ts->t));
+      if (!nt) {
+        free(tids);
+        return err_set(e, -ENOMEM, "out of memory");
+      }
+      ts->t = nt;
+      ts->cap = cap;
+    }
+    s = &ts->t[ts->n];
+    memset(s, 0, sizeof(*s));
+    s->tid = tids[i];
+    s->kept = is_kept(tids[i], keep, nkeep);
+    if (!s->kept) {
+      /* A group leader that exited before its threads stays a zombie
+       * that cannot be traced; it runs no code. */
+      if (proc_thread_state(p, s->tid) == 'Z') {
+        s->zombie = 1;
+        ts->n++;
+        continue;
+      }
+      rc = thread_seize(p, s->tid, e);
+      if (rc == -ESRCH)
+        continue;
+      if (rc) {
+        free(tids);
+        return rc;
+      }
+    }
+    ts->n++;
+  }
+  free(tids);
+  return 0;
+}
+
+/* The kernel's count of the process's threads (field 20 of its stat). */
+static long thread_count(const struct threads *ts)
+{
+  char buf[1024], *rp;
+  ssize_t n = pread(ts->statfd, buf, sizeof(buf) - 1, 0);
+  long v = -1;
+
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  rp = strrchr(buf, ')');
+  if (!rp || sscanf(rp + 2,
+                    "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+                    "%*u %*u %*d %*d %*d %*d %ld",
+                    &v) != 1)
+    return -1;
+  return v;
+}
+
 int threads_stop_all(const struct proc *p, const pid_t *keep, size_t nkeep,
                      struct threads *ts, struct pulp_err *e)
 {
   int rc = 0;
 
-  ts->n = 0;
   for (int round = 0; round < STOP_ROUNDS; round++) {
-    size_t first = ts->n, n;
-    pid_t *tids;
-
-    rc = proc_threads(p, &tids, &n, e);
-    if (rc)
-      goto fail;
-    /* Seize, then interrupt everyone, then collect the stops: the threads
-     * stop nearly together and the window stays short. */
-    for (size_t i = 0; i < n; i++) {
-      struct thread_stopped *s;
-      if (known(ts, tids[i]))
+    /* Interrupt everyone, then collect the stops: the threads stop nearly
+     * together and the window stays short. */
+    for (size_t i = 0; i < ts->n; i++) {
+      struct thread_stopped *s = &ts->t[i];
+      if (s->stopped || s->zombie)
         continue;
-      if (ts->n == ts->cap) {
-        size_t cap = ts->cap ? ts->cap * 2 : 16;
-        void *nt = realloc(ts->t, cap * sizeof(*ts->t));
-        if (!nt) {
-          free(tids);
-          rc = err_set(e, -ENOMEM, "out of memory");
-          goto fail;
-        }
-        ts->t = nt;
-        ts->cap = cap;
-      }
-      s = &ts->t[ts->n];
-      memset(s, 0, sizeof(*s));
-      s->tid = tids[i];
-      s->kept = is_kept(tids[i], keep, nkeep);
-      if (!s->kept) {
-        rc = thread_seize(p, s->tid, e);
-        if (rc == -ESRCH)
-          continue;
-        if (rc) {
-          free(tids);
-          goto fail;
-        }
-      }
-      ts->n++;
-    }
-    free(tids);
-    if (ts->n == first)
-      return 0; /* every listed thread is stopped: stable */
-    for (size_t i = first; i < ts->n; i++)
-      if (ptrace(PTRACE_INTERRUPT, ts->t[i].tid, 0, 0) < 0 &&
-          errno != ESRCH) {
-        rc = err_sys(e, -errno, "thread %d: PTRACE_INTERRUPT", ts->t[i].tid);
+      if (ptrace(PTRACE_INTERRUPT, s->tid, 0, 0) < 0 && errno != ESRCH) {
+        rc = err_sys(e, -errno, "thread %d: PTRACE_INTERRUPT", s->tid);
         goto fail;
       }
-    for (size_t i = first; i < ts->n;) {
+    }
+    for (size_t i = 0; i < ts->n;) {
       struct thread_stopped *s = &ts->t[i];
+      if (s->stopped || s->zombie) {
+        i++;
+        continue;
+      }
       rc = thread_wait_stop(s->tid, &s->group_stop, e);
-      if (rc == 0)
+      if (rc == 0) {
+        s->stopped = 1;
         rc = arch_live_get_pc(s->tid, &s->pc, e);
-      if (rc == -ESRCH) {
-        if (!s->kept)
-          drop(ts, i);
-        else
-          goto fail;
+      }
+      if (rc == -ESRCH && !s->kept) {
+        drop(ts, i);
         continue;
       }
       if (rc)
         goto fail;
       i++;
     }
+    /* Stable when the kernel counts no thread we do not hold. */
+    if (thread_count(ts) == (long)ts->n)
+      return 0;
+    rc = threads_attach(p, keep, nkeep, ts, e);
+    if (rc)
+      goto fail;
   }
   rc = err_set(e, -EAGAIN, "%s (pid %d): threads keep appearing", p->comm,
                p->pid);
 fail:
-  threads_resume_all(ts);
+  threads_resume_all(ts, 0);
   return rc;
 }
 
-void threads_resume_all(struct threads *ts)
+void threads_resume_all(struct threads *ts, int detach)
+{
+  for (size_t i = 0; i < ts->n;) {
+    struct thread_stopped *s = &ts->t[i];
+    if (!s->stopped) {
+      i++;
+    } else if (detach && !s->kept) {
+      ptrace(PTRACE_DETACH, s->tid, 0, 0);
+      drop(ts, i);
+    } else {
+      thread_cont(s->tid, s->group_stop);
+      s->stopped = 0;
+      i++;
+    }
+  }
+}
+
+void threads_release(struct threads *ts)
 {
   for (size_t i = 0; i < ts->n; i++) {
     struct thread_stopped *s = &ts->t[i];
-    if (s->kept)
-      thread_cont(s->tid, s->group_stop);
-    else
+    if (s->kept || s->zombie)
+      continue;
+    if (s->stopped) {
       ptrace(PTRACE_DETACH, s->tid, 0, 0);
+      continue;
+    }
+    /* Detaching needs a stop: only on error paths, threads_resume_all
+     * detaches on the way out of the commit window. */
+    {
+      struct pulp_err ignore;
+      int group;
+      if (thread_stop(s->tid, &group, &ignore) == 0)
+        ptrace(PTRACE_DETACH, s->tid, 0, 0);
+    }
   }
-  ts->n = 0;
-}
-
-void threads_free(struct threads *ts)
-{
+  if (ts->statfd > 0)
+    close(ts->statfd);
   free(ts->t);
   memset(ts, 0, sizeof(*ts));
 }

@@ -28,25 +28,36 @@ int thread_cont(pid_t tid, int group_stop);
 
 struct thread_stopped {
   pid_t tid;
-  int kept;       /* seized by the caller: stays traced after resume */
+  int kept;   /* seized by the caller: stays traced after resume */
+  int zombie; /* an exited group leader: nothing to stop */
+  int stopped;
   int group_stop; /* job-control stopped: stays so after resume */
   uint64_t pc;
 };
 
+/* The threads of a process, held for the commit (see hijack.c). */
 struct threads {
   struct thread_stopped *t;
   size_t n, cap;
+  int statfd; /* /proc/PID/stat: the kernel's thread count */
 };
 
-/* Stops every thread of p (re-reading /proc/PID/task until no new thread
- * appears) and reads each one's PC. Threads in keep[] are already seized
- * by the caller. On failure every thread is resumed again. */
+/* Seizes every thread of p not in keep[] (those the caller holds already)
+ * without stopping any: done before the commit window. */
+int threads_attach(const struct proc *p, const pid_t *keep, size_t nkeep,
+                   struct threads *ts, struct pulp_err *e);
+
+/* Stops every thread (interrupt all, then collect the stops), attaching
+ * any that appeared meanwhile until the kernel's thread count matches, and
+ * reads each one's PC. On failure every thread is resumed again. */
 int threads_stop_all(const struct proc *p, const pid_t *keep, size_t nkeep,
                      struct threads *ts, struct pulp_err *e);
 
-/* Resumes them all: detaches those threads_stop_all seized, continues the
- * kept ones. Empties ts (reusable); threads_free releases it. */
-void threads_resume_all(struct threads *ts);
-void threads_free(struct threads *ts);
+/* Lets them run: still attached (detach 0: another round follows), or
+ * detached except the kept ones (detach 1: the end of the window). */
+void threads_resume_all(struct threads *ts, int detach);
+
+/* Detaches whatever is still attached and frees ts. */
+void threads_release(struct threads *ts);
 
 #endif

@@ -9,6 +9,11 @@ trigger -p "$a_PID" foo_p1.ulp
 expect_rc 0
 expect_out "app (pid $a_PID): live patching succeeded"
 expect_field a name patched-1
+# foo_value_v2 increments foo_exported through a reference: the app must see
+# it in its own (copy-relocated) copy.
+e1=$(field a exp)
+e2=$(field a exp)
+[ "$e2" -gt "$e1" ] || fail "exported variable reference points at a dead copy ($e1, $e2)"
 expect_field a mix 1397.5      # weighted sum: every argument in its place
 expect_field a fact 240        # recursion through the patched entry
 v=$(field a value)             # 1*100 + calls so far (static counter)

@@ -13,7 +13,16 @@ static void sample(struct ulp_patch *p)
 {
   static char *labels[] = {"CVE-2026-1", "bsc#2"};
   static struct ulp_func funcs[] = {{"foo", "foo_v2", 0x1100, 0x2200}};
-  static struct ulp_ref refs[] = {{1, "tv", "tv_ref", 0x10, 0x4000}};
+  static struct ulp_ref refs[] = {{.tls = 1,
+                                   .target_name = "tv",
+                                   .patch_name = "tv_ref",
+                                   .target_off = 0x10,
+                                   .patch_off = 0x4000},
+                                  {.exported = 1,
+                                   .target_name = "ev",
+                                   .patch_name = "ev_ref",
+                                   .target_off = 0x20,
+                                   .patch_off = 0x4008}};
   memset(p, 0, sizeof(*p));
   p->kind = ULP_KIND_APPLY;
   p->machine = 62;
@@ -29,7 +38,7 @@ static void sample(struct ulp_patch *p)
   p->funcs = funcs;
   p->nfuncs = 1;
   p->refs = refs;
-  p->nrefs = 1;
+  p->nrefs = 2;
 }
 
 static void round_trips(void **state)
@@ -50,6 +59,9 @@ static void round_trips(void **state)
   assert_int_equal(out.funcs[0].old_off, 0x1100);
   assert_int_equal(out.refs[0].tls, 1);
   assert_int_equal(out.refs[0].patch_off, 0x4000);
+  assert_int_equal(out.refs[0].exported, 0);
+  assert_int_equal(out.refs[1].tls, 0);
+  assert_int_equal(out.refs[1].exported, 1);
   assert_int_equal(out.nlabels, 2);
   assert_string_equal(out.labels[1], "bsc#2");
   assert_memory_equal(out.target_build_id, in.target_build_id, 20);

@@ -7,8 +7,8 @@
  *
  * Without --write it sends PULP_OP_PING. --write asks the test engine to
  * replace 16 bytes at ADDR (OLD and NEW are 16-character strings). PHASE:
- * call, prepared, writing, done. --die-at kills this process with SIGKILL
- * there (a tool dying mid-protocol); --stall-at sleeps there. */
+ * call, prepared, writing, committed, done. --die-at kills this process with
+ * SIGKILL there (a tool dying mid-protocol); --stall-at sleeps there. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -29,9 +29,10 @@ struct hooks {
 
 static int phase(const char *s)
 {
-  static const char *const names[] = {"call", "prepared", "writing", "done"};
+  static const char *const names[] = {"call", "prepared", "writing",
+                                      "committed", "done"};
 
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 5; i++)
     if (!strcmp(s, names[i]))
       return i;
   fprintf(stderr, "hijack_driver: unknown phase %s\n", s);

@@ -10,7 +10,9 @@
  *                            through restart_syscall)
  *   data EXPECT              prints the address of a 16-byte array and a
  *                            spinner's code range; checks the array holds
- *                            EXPECT ("ORIGINAL" or "PATCHED") */
+ *                            EXPECT ("ORIGINAL" or "PATCHED")
+ *   churn EXPECT             like data, while threads are created and exit
+ *                            all the time */
 #define _GNU_SOURCE
 #include <cpuid.h>
 #include <errno.h>
@@ -30,7 +32,7 @@ uint8_t spin_vec_in[32 * 64] __attribute__((aligned(64)));
 uint8_t spin_vec_out[32 * 64] __attribute__((aligned(64)));
 uint64_t spin_k_in[8], spin_k_out[8];
 uint32_t spin_mxcsr_in = 0x3f80, spin_mxcsr_out; /* round down, masked */
-uint16_t spin_fcw_in = 0x0c7f, spin_fcw_out;      /* round toward zero */
+uint16_t spin_fcw_in = 0x0c7f, spin_fcw_out;     /* round toward zero */
 uint64_t spin_rsp_in, spin_rsp_out;
 volatile int spin_stop, spin_running;
 
@@ -50,6 +52,26 @@ static double sleep_secs;
 #define PATCH_ORIGINAL "ORIGINAL-BYTES!!"
 #define PATCH_PATCHED "PATCHED--BYTES!!"
 char patch_me[16] = PATCH_ORIGINAL;
+
+static void *short_lived(void *arg)
+{
+  return arg;
+}
+
+/* Creates and joins threads until spin_stop: the set of threads changes
+ * while the tool stops them all. */
+static void *churner(void *arg)
+{
+  (void)arg;
+  while (!spin_stop) {
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+      pthread_create(&t[i], NULL, short_lived, NULL);
+    for (int i = 0; i < 4; i++)
+      pthread_join(t[i], NULL);
+  }
+  return NULL;
+}
 
 static void *spinner(void *arg)
 {
@@ -76,8 +98,8 @@ static void *sleeper(void *arg)
   test_tid = (pid_t)syscall(SYS_gettid);
   sleep_ret = nanosleep(&d, NULL) ? errno : 0;
   clock_gettime(CLOCK_MONOTONIC, &t1);
-  sleep_secs = (double)(t1.tv_sec - t0.tv_sec) +
-               (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  sleep_secs =
+      (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
   return NULL;
 }
 
@@ -123,8 +145,8 @@ static int check_regs(int nvec, size_t veclen, int kregs)
 {
   int bad = 0;
 
-  bad |= cmp("general registers", spin_gpr_in, spin_gpr_out,
-             sizeof(spin_gpr_in));
+  bad |=
+      cmp("general registers", spin_gpr_in, spin_gpr_out, sizeof(spin_gpr_in));
   bad |= cmp("red zone", spin_rz_in, spin_rz_out, sizeof(spin_rz_in));
   bad |= cmp("rsp", &spin_rsp_in, &spin_rsp_out, 8);
   bad |= cmp("mxcsr", &spin_mxcsr_in, &spin_mxcsr_out, 4);
@@ -165,13 +187,18 @@ int main(int argc, char **argv)
       return 77;
     }
     fn = spin_avx;
-  } else if (!strcmp(mode, "data")) {
+  } else if (!strcmp(mode, "data") || !strcmp(mode, "churn")) {
     fn = guard_spin;
   }
   if (fn) {
     pthread_create(&th, NULL, spinner, (void *)fn);
     while (!spin_running)
       usleep(1000);
+    if (!strcmp(mode, "churn")) {
+      pthread_t ch;
+      pthread_create(&ch, NULL, churner, NULL);
+      pthread_detach(ch);
+    }
   } else if (!strcmp(mode, "read")) {
     if (pipe(pipefd))
       return 2;
@@ -189,7 +216,7 @@ int main(int argc, char **argv)
                     "data EXPECT\n");
     return 2;
   }
-  if (!strcmp(mode, "data"))
+  if (!strcmp(mode, "data") || !strcmp(mode, "churn"))
     printf("ready %d %p %p %p\n", (int)test_tid, (void *)patch_me,
            (void *)guard_spin, (void *)guard_spin_end);
   else
