@@ -53,6 +53,37 @@ static int write_file(const char *path, const uint8_t *buf, size_t len,
   return 0;
 }
 
+struct clone_search {
+  const char *name;
+  size_t len;
+  const struct dsc *d;
+  const struct dsc_func *df;
+};
+
+/* GCC clones (foo.isra.0, foo.constprop.0, foo.part.0) are separate code
+ * that callers may call instead of foo: patching foo does not reach them. */
+static int warn_clone(const char *name, const struct elf_sym *sym, void *arg)
+{
+  const struct clone_search *c = arg;
+  static const char *const kinds[] = {".isra.", ".constprop.", ".part.",
+                                      ".cold"};
+
+  (void)sym;
+  if (strncmp(name, c->name, c->len) != 0)
+    return 0;
+  for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+    if (!strncmp(name + c->len, kinds[i], strlen(kinds[i]))) {
+      if (i < 3)
+        fprintf(stderr,
+                "ulp packer: warning: %s:%d: '%s' has a compiler clone '%s' "
+                "that is not patched; callers of the clone keep the old "
+                "code\n",
+                c->d->path, c->df->line, c->name, name);
+      return 0;
+    }
+  return 0;
+}
+
 static int check_function(const struct pulp_arch_layout *L, struct elf_file *t,
                           const struct dsc *d, const struct dsc_func *df,
                           struct elf_sym *sym, struct pulp_err *e)
@@ -84,6 +115,11 @@ static int check_function(const struct pulp_arch_layout *L, struct elf_file *t,
     return err_set(e, -EINVAL,
                    "%s:%d: '%s': pad not normalised: run 'ulp post %s'",
                    d->path, df->line, df->old_name, elf_file_path(t));
+  {
+    struct clone_search c = {df->old_name, strcspn(df->old_name, ",@"), d,
+                             df};
+    elf_file_each_function(t, warn_clone, &c);
+  }
   return 0;
 }
 
