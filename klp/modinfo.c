@@ -76,6 +76,13 @@ int klp_modinfo_parse(const unsigned char *img, size_t size, const char *path,
   struct section strtab;
 
   memset(mi, 0, sizeof(*mi));
+  if ((size >= 6 && !memcmp(img,
+                            "\xfd"
+                            "7zXZ\0",
+                            6)) ||
+      (size >= 4 && !memcmp(img, "\x28\xb5\x2f\xfd", 4)) ||
+      (size >= 2 && !memcmp(img, "\x1f\x8b", 2)))
+    return malformed(e, path, "compressed module: decompress it first");
   if (size < EI_NIDENT || memcmp(img, ELFMAG, SELFMAG))
     return malformed(e, path, "not an ELF file");
   if (img[EI_CLASS] != ELFCLASS32 && img[EI_CLASS] != ELFCLASS64)

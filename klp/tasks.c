@@ -73,7 +73,7 @@ static int scan_process(const struct klp_ctx *ctx, struct klp_err *e,
     }
     if (r < 0)
       break;
-    if (state == target)
+    if (state == -1 || state == target)
       continue;
     r = klp_read_text(ctx, e, t.comm, sizeof(t.comm), "/proc/%s/task/%s/comm",
                       pid, tids[i]);

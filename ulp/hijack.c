@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -262,6 +263,14 @@ static int try_thread(struct hj *h, pid_t tid, struct pulp_err *e)
  * bounded backoff while every candidate is busy. */
 static int choose_thread(struct hj *h, struct pulp_err *e)
 {
+  char st = proc_thread_state(h->p, h->p->pid);
+
+  /* The leader's state is the process's job-control state. */
+  if (st == 'T')
+    return err_set(e, -EBUSY,
+                   "%s (pid %d): no thread can be borrowed: the process is "
+                   "stopped (job control)",
+                   h->p->comm, h->p->pid);
   for (unsigned round = 0; round < CHOOSE_ROUNDS; round++) {
     pid_t *tids, one = h->o.tid;
     size_t n;
@@ -302,18 +311,25 @@ static int choose_thread(struct hj *h, struct pulp_err *e)
 
 /* Handles a ptrace stop of the borrowed thread while it runs the runtime:
  * signals are blocked there, so only job control can stop it. */
-static void reap_borrowed(struct hj *h)
+static int reap_borrowed(struct hj *h, struct pulp_err *e)
 {
   int status;
 
   while (waitpid(h->tid, &status, __WALL | WNOHANG) > 0) {
     if (!WIFSTOPPED(status))
-      return;
-    if (status >> 16 == PTRACE_EVENT_STOP)
+      return err_set(e, -ESRCH, "%s (pid %d): process exited", h->p->comm,
+                     h->p->pid);
+    if (status >> 16 == PTRACE_EVENT_STOP) {
       ptrace(PTRACE_LISTEN, h->tid, 0, 0);
-    else
-      ptrace(PTRACE_CONT, h->tid, 0, (void *)(long)WSTOPSIG(status));
+      return err_set(e, -EAGAIN,
+                     "%s (pid %d): stopped by job control during the call "
+                     "(its runtime aborts and restores the thread once it "
+                     "continues)",
+                     h->p->comm, h->p->pid);
+    }
+    ptrace(PTRACE_CONT, h->tid, 0, (void *)(long)WSTOPSIG(status));
   }
+  return 0;
 }
 
 /* Polls the state until it is one of want (bitmask of 1 << state). */
@@ -330,7 +346,9 @@ static int wait_state(struct hj *h, unsigned want, uint32_t *state,
       return 0;
     if (now_ns() > until)
       return -ETIMEDOUT;
-    reap_borrowed(h);
+    rc = reap_borrowed(h, e);
+    if (rc)
+      return rc;
     sleep_us(i < 100 ? 20 : 500);
   }
 }
@@ -521,7 +539,7 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
   if (!rc)
     rc = proc_write(h->p, h->control + CTL(error), "", 1, e);
   if (!rc) {
-    uint32_t hdr[] = {op, PULP_RS_CALLING, 0, h->o.commit_timeout_ms,
+    uint32_t hdr[] = {op, PULP_RS_IDLE, 0, h->o.commit_timeout_ms,
                       (uint32_t)reqlen};
     _Static_assert(CTL(request_len) - CTL(op) == 16, "control layout");
     rc = proc_write(h->p, h->control + CTL(op), hdr, sizeof(hdr), e);
@@ -534,6 +552,11 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
     rc = put32(h, CTL(writing), 0, e);
   if (!rc)
     rc = arch_live_setup_call(h->tid, h->saved, c.entry, c.stack_top, e);
+  /* CALLING last: a tool dying before this leaves a thread that either
+   * never left its code or finds no call in the runtime and restores
+   * itself; never a block stuck in CALLING. */
+  if (!rc)
+    rc = put32(h, CTL(state), PULP_RS_CALLING, e);
   if (rc) {
     struct pulp_err ignore;
     arch_live_restore(h->tid, h->saved, &ignore);
@@ -611,13 +634,50 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
   return 0;
 }
 
+/* One tool at a time per process: an advisory lock on a file named after
+ * the pid (the control block cannot be claimed atomically from outside). */
+static int lock_target(const struct proc *p, struct pulp_err *e)
+{
+  const char *dir = access("/run/lock", W_OK) == 0 ? "/run/lock" : "/tmp";
+  char path[64];
+  int fd;
+
+  snprintf(path, sizeof(path), "%s/pulp-%d.lock", dir, (int)p->pid);
+  fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return err_sys(e, -errno, "%s (pid %d): creating %s", p->comm, p->pid,
+                   path);
+  if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+    int rc = errno == EWOULDBLOCK
+                 ? err_set(e, -EBUSY,
+                           "%s (pid %d): busy: another ulp is driving its "
+                           "runtime",
+                           p->comm, p->pid)
+                 : err_sys(e, -errno, "%s (pid %d): locking %s", p->comm,
+                           p->pid, path);
+    close(fd);
+    return rc;
+  }
+  return fd;
+}
+
+static void unlock_target(const struct proc *p, int fd)
+{
+  char path[64];
+
+  snprintf(path, sizeof(path), "%s/pulp-%d.lock",
+           access("/run/lock", W_OK) == 0 ? "/run/lock" : "/tmp", (int)p->pid);
+  unlink(path);
+  close(fd);
+}
+
 int hijack_run(struct proc *p, const struct hijack_opts *opts, uint32_t op,
                const void *req, size_t reqlen, struct hijack_stats *stats,
                struct pulp_err *e)
 {
   struct hj h = {.p = p};
   uint64_t t0 = now_ns();
-  int rc;
+  int rc, lock = -1;
 
   if (opts)
     h.o = *opts;
@@ -629,7 +689,11 @@ int hijack_run(struct proc *p, const struct hijack_opts *opts, uint32_t op,
     h.o.retries = DEFAULT_RETRIES;
   rc = find_runtime(&h, e);
   if (rc == 0)
+    rc = lock = lock_target(p, e);
+  if (rc >= 0 && lock >= 0) {
     rc = call(&h, op, req, reqlen, e);
+    unlock_target(p, lock);
+  }
   arch_live_free(h.saved);
   free(h.plan);
   h.st.total_ns = now_ns() - t0;

@@ -5,11 +5,11 @@
 #ifndef PULP_ARCH_X86_64_LIVE_CTX_H
 #define PULP_ARCH_X86_64_LIVE_CTX_H
 
-#define X86_CTX_RFBM 0     /* u64: XRSTOR feature mask (EDX:EAX) */
-#define X86_CTX_SIGMASK 8  /* u64: the thread's signal mask */
+#define X86_CTX_RFBM 0       /* u64: XRSTOR feature mask (EDX:EAX) */
+#define X86_CTX_SIGMASK 8    /* u64: the thread's signal mask */
 #define X86_CTX_XSAVE_LEN 16 /* u64: bytes used at X86_CTX_XSAVE */
-#define X86_CTX_REGS 64    /* struct user_regs_struct, resume-adjusted */
-#define X86_CTX_XSAVE 320  /* XSAVE standard format, 64-aligned */
+#define X86_CTX_REGS 64      /* struct user_regs_struct, resume-adjusted */
+#define X86_CTX_XSAVE 320    /* XSAVE standard format, 64-aligned */
 
 /* Offsets inside struct user_regs_struct (asm/ptrace.h order). */
 #define X86_R15 0

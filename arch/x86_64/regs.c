@@ -82,8 +82,7 @@ static int set_sigmask(pid_t tid, uint64_t mask, struct pulp_err *e)
   return 0;
 }
 
-int arch_live_save(pid_t tid, struct arch_live_thread **out,
-                   struct pulp_err *e)
+int arch_live_save(pid_t tid, struct arch_live_thread **out, struct pulp_err *e)
 {
   struct arch_live_thread *t = aligned_alloc(64, sizeof(*t));
   struct iovec v;
@@ -101,8 +100,8 @@ int arch_live_save(pid_t tid, struct arch_live_thread **out,
     goto fail;
   }
   t->xsave_len = v.iov_len;
-  if (ptrace(PTRACE_GETSIGMASK, tid, (void *)sizeof(t->sigmask),
-             &t->sigmask) < 0) {
+  if (ptrace(PTRACE_GETSIGMASK, tid, (void *)sizeof(t->sigmask), &t->sigmask) <
+      0) {
     rc = err_sys(e, -errno, "thread %d: reading the signal mask", tid);
     goto fail;
   }
@@ -220,8 +219,7 @@ long arch_live_encode_ctx(const struct arch_live_thread *t, void *ctx,
 }
 
 int arch_live_setup_call(pid_t tid, const struct arch_live_thread *t,
-                         uint64_t entry, uint64_t stack_top,
-                         struct pulp_err *e)
+                         uint64_t entry, uint64_t stack_top, struct pulp_err *e)
 {
   struct user_regs_struct r = t->regs;
   int rc;

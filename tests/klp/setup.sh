@@ -16,7 +16,7 @@ apt_opts=(-o DPkg::Lock::Timeout=900 -y -q --no-install-recommends)
 [ "$(id -u)" = 0 ] || { echo "setup.sh: must run as root (apt-get, dpkg)" >&2; exit 1; }
 mkdir -p "$cache"
 
-host_pkgs=(qemu-system-x86 seabios busybox-static cpio xz-utils file kmod gcc make
+host_pkgs=(qemu-system-x86 seabios busybox-static cpio xz-utils file kmod gcc g++ make
 	libc6-dev pkg-config libjson-c-dev libcmocka-dev cmake linux-headers-amd64)
 cross_pkgs=(qemu-system-ppc qemu-system-misc gcc-powerpc64le-linux-gnu
 	libc6-dev-ppc64el-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross
@@ -65,11 +65,11 @@ fetch_unpack() { # PKG DESTDIR: download a kernel .deb and unpack it
 fetch_unpack_any() { # PKG DESTDIR: download a .deb and unpack it (never install)
 	local pkg=$1 dest=$2 tmp
 	tmp=$(mktemp -d)
-	chmod 755 "$tmp" # apt-get download runs as _apt
-	if ! (cd "$tmp" && apt-get download -q "$pkg"); then
+	# Downloading as root into a private directory: no _apt sandbox.
+	if ! (cd "$tmp" && apt-get -o APT::Sandbox::User=root download -q "$pkg"); then
 		[ "$updated" = 1 ] || apt-get update -q || true
 		updated=1
-		(cd "$tmp" && apt-get download -q "$pkg")
+		(cd "$tmp" && apt-get -o APT::Sandbox::User=root download -q "$pkg")
 	fi
 	mkdir -p "$dest.part"
 	dpkg-deb -x "$tmp"/*.deb "$dest.part"

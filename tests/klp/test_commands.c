@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "fixture.h"
 
@@ -543,6 +544,89 @@ static void downgrade_plans_from_the_store(void **state)
                             "patch store /var/lib/klp/patches");
 }
 
+/* The value at a path of object keys and array indexes ("patches.0.name"). */
+static struct json_object *json_at(struct json_object *o, const char *path)
+{
+  char buf[256], *save = NULL;
+
+  snprintf(buf, sizeof(buf), "%s", path);
+  for (char *k = strtok_r(buf, ".", &save); k && o;
+       k = strtok_r(NULL, ".", &save)) {
+    if (json_object_is_type(o, json_type_array))
+      o = json_object_array_get_idx(o, (size_t)atoi(k));
+    else if (!json_object_object_get_ex(o, k, &o))
+      o = NULL;
+  }
+  return o;
+}
+
+static void assert_json_str(struct json_object *o, const char *path,
+                            const char *want)
+{
+  struct json_object *v = json_at(o, path);
+
+  if (!v || !json_object_is_type(v, json_type_string) ||
+      strcmp(json_object_get_string(v), want))
+    fail_msg("%s: expected \"%s\", got %s", path, want,
+             v ? json_object_to_json_string(v) : "nothing");
+}
+
+static void json_output_parses_with_every_field(void **state)
+{
+  struct json_object *o;
+  struct klp_run r;
+
+  base(R);
+  tree_patch(R, "fix_2", 1, 1);
+  tree_object(R, "fix_2", "vmlinux", 1);
+  tree_func(R, "fix_2", "vmlinux", "cmdline_proc_show", 1);
+  tree_object(R, "fix_2", "ext4", 0);
+  module(R, "fix_2", 1, "2", "SRC2");
+  module(R, "fix_1", 0, "1", "SRC1");
+  store_ko(R, "fix_1", "fix", "1", NULL);
+  store_ko(R, "fix_2", "fix", "2", "cve=CVE-2099-2\nbug=bsc#2");
+  tree_task(R, 1, 1, 1, "init");
+  tree_task(R, 9, 9, 0, "quote\"d");
+
+  KLP(&r, "klp", "--root", R, "--json", "patches");
+  assert_int_equal(r.status, 0);
+  assert_non_null(o = json_tokener_parse(r.out));
+  assert_json_str(o, "patches.0.name", "fix_2");
+  assert_json_str(o, "patches.0.state", "enabled");
+  assert_true(json_object_get_boolean(json_at(o, "patches.0.transition")));
+  assert_null(json_at(o, "patches.0.replace"));
+  assert_json_str(o, "patches.0.module.file", "/var/lib/klp/patches/fix_2.ko");
+  assert_json_str(o, "patches.0.module.version", "2");
+  assert_int_equal(json_object_get_int(json_at(o, "patches.0.module.refcnt")),
+                   1);
+  assert_json_str(o, "patches.0.cve.0", "CVE-2099-2");
+  assert_json_str(o, "patches.0.bug.0", "bsc#2");
+  assert_json_str(o, "patches.0.objects.0.name", "ext4");
+  assert_false(
+      json_object_get_boolean(json_at(o, "patches.0.objects.0.patched")));
+  assert_json_str(o, "patches.0.objects.1.functions.0.name",
+                  "cmdline_proc_show");
+  assert_json_str(o, "inactive_modules.0.name", "fix_1");
+  assert_json_str(o, "inactive_modules.0.state", "replaced");
+  assert_json_str(o, "inactive_modules.0.replaced_by", "fix_2");
+  json_object_put(o);
+
+  KLP(&r, "klp", "--root", R, "--json", "blocking");
+  assert_int_equal(r.status, 0);
+  assert_non_null(o = json_tokener_parse(r.out));
+  assert_json_str(o, "transition.patch", "fix_2");
+  assert_json_str(o, "tasks.0.comm", "quote\"d");
+  assert_json_str(o, "tasks.0.cmdline", "[quote\"d]");
+  assert_int_equal(json_object_array_length(json_at(o, "tasks")), 1);
+  json_object_put(o);
+
+  KLP(&r, "klp", "--root", R, "--json", "status");
+  assert_non_null(o = json_tokener_parse(r.out));
+  assert_json_str(o, "status", "in_progress");
+  assert_json_str(o, "transition.target", "patched");
+  json_object_put(o);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -562,6 +646,7 @@ int main(void)
       T(usage_errors),
       T(load_checks_the_module_file_first),
       T(downgrade_plans_from_the_store),
+      T(json_output_parses_with_every_field),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

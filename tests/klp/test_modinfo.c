@@ -82,6 +82,11 @@ static void modinfo_rejects_malformed_files(void **state)
 
   (void)state;
   expect_malformed((const unsigned char *)"hello", 5, "not an ELF file");
+  expect_malformed((const unsigned char *)"\xfd"
+                                          "7zXZ\0\0",
+                   8, "compressed module");
+  expect_malformed((const unsigned char *)"\x28\xb5\x2f\xfd\0", 5,
+                   "compressed module");
   expect_malformed(img, 20, "truncated ELF header");
   /* Section headers cut off. */
   expect_malformed(img, len - 8, "malformed ELF section headers");

@@ -107,6 +107,27 @@ trigger_commits_while_threads_come_and_go)
   start churn PATCHED
   expect_ok --write $addr ORIGINAL-BYTES!! PATCHED--BYTES!! $pid
   finish ;;
+second_tool_is_refused_while_first_runs)
+  start regs-avx
+  "$driver" --stall-at prepared 1000 $pid >"$dir/first" 2>&1 &
+  first=$!
+  sleep 0.3
+  expect_error "busy" $pid
+  wait $first || fail "first tool failed: $(cat "$dir/first")"
+  finish ;;
+stopped_process_is_refused)
+  # Job-stopped threads would not run the call: none is borrowed.
+  start regs-avx
+  kill -STOP $pid
+  i=0
+  while [ "$(sed 's/.*) //' /proc/$pid/stat | cut -c1)" != T ]; do
+    i=$((i + 1))
+    [ $i -gt 500 ] && fail "target did not stop"
+    sleep 0.01
+  done
+  expect_error "no thread can be borrowed" $pid
+  kill -CONT $pid
+  finish ;;
 trigger_refuses_commit_while_thread_in_guard)
   start data ORIGINAL
   expect_error "kept executing" --write $addr ORIGINAL-BYTES!! \

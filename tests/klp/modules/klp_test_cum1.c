@@ -14,8 +14,7 @@ static int cum1_cmdline_proc_show(struct seq_file *m, void *v)
 }
 
 static struct klp_func funcs[] = {
-    {.old_name = "cmdline_proc_show", .new_func = cum1_cmdline_proc_show},
-    {}};
+    {.old_name = "cmdline_proc_show", .new_func = cum1_cmdline_proc_show}, {}};
 
 static struct klp_object objs[] = {{.name = NULL, .funcs = funcs}, {}};
 
@@ -30,9 +29,7 @@ static int __init cum1_init(void)
   return klp_enable_patch(&patch);
 }
 
-static void __exit cum1_exit(void)
-{
-}
+static void __exit cum1_exit(void) {}
 
 module_init(cum1_init);
 module_exit(cum1_exit);

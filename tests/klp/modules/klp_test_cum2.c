@@ -38,9 +38,7 @@ static int __init cum2_init(void)
   return klp_enable_patch(&patch);
 }
 
-static void __exit cum2_exit(void)
-{
-}
+static void __exit cum2_exit(void) {}
 
 module_init(cum2_init);
 module_exit(cum2_exit);

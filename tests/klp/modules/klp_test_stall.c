@@ -31,8 +31,8 @@ static struct klp_func funcs[] = {
     {.old_name = "klp_test_target_wait", .new_func = stall_target_wait},
     {}};
 
-static struct klp_object objs[] = {
-    {.name = "klp_test_target", .funcs = funcs}, {}};
+static struct klp_object objs[] = {{.name = "klp_test_target", .funcs = funcs},
+                                   {}};
 
 static struct klp_patch patch = {
     .mod = THIS_MODULE,
@@ -44,9 +44,7 @@ static int __init stall_init(void)
   return klp_enable_patch(&patch);
 }
 
-static void __exit stall_exit(void)
-{
-}
+static void __exit stall_exit(void) {}
 
 module_init(stall_init);
 module_exit(stall_exit);

@@ -1,0 +1,230 @@
+/* How long does `ulp trigger` freeze a running process? (DESIGN.md section
+ * 8.) Starts itself as a target with the runtime preloaded: its main thread
+ * spins reading CLOCK_MONOTONIC and logs every gap between two reads longer
+ * than GAP_MIN_NS; a second thread is blocked in read() and is the one
+ * borrowed. Then runs N hijacks (PULP_OP_PING: the whole protocol,
+ * including the stop-the-world commit, with an empty plan) and prints
+ * medians of: the spinner's longest gap overlapping the commit (the
+ * freeze), its longest gap anywhere in the hijack (includes being preempted
+ * by the tool and the borrowed thread on a 2-vCPU machine), the longest gap
+ * in an equal window without a hijack (scheduler noise), the commit window
+ * as the tool measured it, and the whole hijack. Not pinned: see DESIGN.md
+ * section 8 for why.
+ *
+ *   freeze [-n N] RUNTIME.so */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/remote.h"
+#include "ulp/hijack.h"
+#include "ulp/proc.h"
+
+#define GAP_MIN_NS 5000
+#define NGAPS 4096
+
+struct shared {
+  volatile int ready;
+  volatile pid_t blocked_tid;
+  volatile uint64_t ngaps; /* gaps logged so far (ring index) */
+  struct {
+    uint64_t start, len;
+  } gaps[NGAPS];
+};
+
+static uint64_t now_ns(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void *blocked(void *arg)
+{
+  struct shared *sh = arg;
+  int fd[2];
+  char c;
+
+  if (pipe(fd))
+    return NULL;
+  sh->blocked_tid = (pid_t)syscall(SYS_gettid);
+  while (read(fd[0], &c, 1) < 0 && errno == EINTR)
+    ;
+  return NULL;
+}
+
+static int target(int fd)
+{
+  struct shared *sh =
+      mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  uint64_t last;
+  pthread_t th;
+
+  if (sh == MAP_FAILED)
+    return 1;
+  pthread_create(&th, NULL, blocked, sh);
+  while (!sh->blocked_tid)
+    usleep(1000);
+  sh->ready = 1;
+  last = now_ns();
+  for (;;) { /* killed by the parent */
+    uint64_t t = now_ns();
+    if (t - last > GAP_MIN_NS) {
+      uint64_t i = sh->ngaps;
+      sh->gaps[i % NGAPS].start = last;
+      sh->gaps[i % NGAPS].len = t - last;
+      __atomic_store_n(&sh->ngaps, i + 1, __ATOMIC_RELEASE);
+    }
+    last = t;
+  }
+}
+
+/* Longest logged gap since index from that overlaps [a, b). */
+static uint64_t longest(const struct shared *sh, uint64_t from, uint64_t a,
+                        uint64_t b)
+{
+  uint64_t to = __atomic_load_n(&sh->ngaps, __ATOMIC_ACQUIRE), best = 0;
+
+  if (to - from > NGAPS)
+    from = to - NGAPS;
+  for (uint64_t i = from; i < to; i++) {
+    uint64_t s = sh->gaps[i % NGAPS].start, l = sh->gaps[i % NGAPS].len;
+    if (s < b && s + l > a && l > best)
+      best = l;
+  }
+  return best;
+}
+
+static uint64_t t_phase[8];
+
+static void on_phase(enum hijack_phase ph, void *arg)
+{
+  (void)arg;
+  t_phase[ph] = now_ns();
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void report(const char *what, uint64_t *v, int n)
+{
+  qsort(v, (size_t)n, sizeof(*v), cmp_u64);
+  printf("  %-40s %8.1f us (p90 %.1f, max %.1f)\n", what,
+         (double)v[n / 2] / 1e3, (double)v[n * 9 / 10] / 1e3,
+         (double)v[n - 1] / 1e3);
+}
+
+static void sleep_ms(unsigned ms)
+{
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+
+  nanosleep(&ts, NULL);
+}
+
+int main(int argc, char **argv)
+{
+  uint64_t *gap, *any, *idle, *freeze, *total;
+  struct shared *sh;
+  int n = 50, fd, status;
+  char fdarg[16];
+  const char *rt;
+  struct proc p;
+  struct pulp_err e = {0};
+  pid_t pid;
+
+  if (argc == 3 && !strcmp(argv[1], "--target"))
+    return target(atoi(argv[2]));
+  if (argc == 4 && !strcmp(argv[1], "-n")) {
+    n = atoi(argv[2]);
+    argv += 2;
+    argc -= 2;
+  }
+  if (argc != 2 || n < 1) {
+    fprintf(stderr, "usage: freeze [-n N] RUNTIME.so\n");
+    return 2;
+  }
+  rt = argv[1];
+  fd = memfd_create("freeze", 0);
+  if (fd < 0 || ftruncate(fd, sizeof(*sh)))
+    return perror("memfd"), 1;
+  sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (sh == MAP_FAILED)
+    return perror("mmap"), 1;
+  snprintf(fdarg, sizeof(fdarg), "%d", fd);
+  pid = fork();
+  if (pid == 0) {
+    setenv("LD_PRELOAD", rt, 1);
+    execl("/proc/self/exe", argv[0], "--target", fdarg, (char *)NULL);
+    _exit(127);
+  }
+  while (!sh->ready)
+    if (waitpid(pid, &status, WNOHANG) == pid)
+      return fprintf(stderr, "freeze: target died\n"), 1;
+    else
+      sleep_ms(1);
+  sleep_ms(50);
+  if (proc_open(pid, &p, &e))
+    return fprintf(stderr, "freeze: %s\n", e.msg), 1;
+
+  gap = calloc((size_t)n, sizeof(*gap));
+  any = calloc((size_t)n, sizeof(*any));
+  idle = calloc((size_t)n, sizeof(*idle));
+  freeze = calloc((size_t)n, sizeof(*freeze));
+  total = calloc((size_t)n, sizeof(*total));
+  for (int i = 0; i < n; i++) {
+    struct hijack_opts o = {.tid = sh->blocked_tid, .hook = on_phase};
+    struct hijack_stats st;
+    uint64_t mark = sh->ngaps, t0 = now_ns(), t1;
+
+    /* A window without a hijack: what the scheduler costs. */
+    sleep_ms(2);
+    idle[i] = longest(sh, mark, t0, now_ns());
+    mark = sh->ngaps;
+    t0 = now_ns();
+    if (hijack_run(&p, &o, PULP_OP_PING, NULL, 0, &st, &e)) {
+      fprintf(stderr, "freeze: %s\n", e.msg);
+      kill(pid, SIGKILL);
+      return 1;
+    }
+    t1 = now_ns();
+    sleep_ms(2); /* let the spinner log the last gap */
+    gap[i] = longest(sh, mark, t_phase[HIJACK_AT_PREPARED],
+                     t_phase[HIJACK_AT_COMMITTED]);
+    any[i] = longest(sh, mark, t0, t1);
+    freeze[i] = st.freeze_ns;
+    total[i] = st.total_ns;
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  proc_close(&p);
+
+  printf("freeze: %d hijacks of a 2-thread process (spinner + thread "
+         "blocked in read, the one borrowed); medians\n",
+         n);
+  report("spinner frozen by the commit", gap, n);
+  report("spinner's longest gap during the hijack", any, n);
+  report("spinner's longest gap, 2 ms without", idle, n);
+  report("commit window (tool: stop all..resume)", freeze, n);
+  report("whole hijack (tool)", total, n);
+  free(gap);
+  free(any);
+  free(idle);
+  free(freeze);
+  free(total);
+  return 0;
+}
