@@ -14,7 +14,5 @@ LD_PRELOAD=$rt "$b/malloc_bench" | sed 's/^/with libpulp:    /'
 echo "== patched call overhead"
 "$b/call_bench" "$b/bench_p1.ulp"
 
-if [ -x "$b/freeze_bench" ]; then
-	echo "== ulp trigger: apply latency and target freeze"
-	"$b/freeze_bench" "$build"
-fi
+echo "== apply protocol: commit window, target freeze, whole hijack"
+"$b/freeze" -n 200 "$rt"

@@ -42,7 +42,7 @@ int err_ctx(struct pulp_err *e, const char *fmt, ...)
 {
   char old[PULP_ERR_MSG_MAX];
   va_list ap;
-  size_t n;
+  size_t n, k;
 
   if (!e)
     return -1;
@@ -51,11 +51,13 @@ int err_ctx(struct pulp_err *e, const char *fmt, ...)
   vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
   va_end(ap);
   n = strlen(e->msg);
+  k = strnlen(old, sizeof(old) - 1);
+  if (n + 2 + k >= sizeof(e->msg))
+    k = n + 2 < sizeof(e->msg) ? sizeof(e->msg) - n - 3 : 0;
   if (n + 2 < sizeof(e->msg)) {
     memcpy(e->msg + n, ": ", 2);
-    n += 2;
-    strncpy(e->msg + n, old, sizeof(e->msg) - n - 1);
-    e->msg[sizeof(e->msg) - 1] = '\0';
+    memcpy(e->msg + n + 2, old, k);
+    e->msg[n + 2 + k] = '\0';
   }
   return e->code;
 }

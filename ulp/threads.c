@@ -239,19 +239,22 @@ fail:
 
 void threads_resume_all(struct threads *ts, int detach)
 {
-  for (size_t i = 0; i < ts->n;) {
-    struct thread_stopped *s = &ts->t[i];
-    if (!s->stopped) {
-      i++;
-    } else if (detach && !s->kept) {
-      ptrace(PTRACE_DETACH, s->tid, 0, 0);
-      drop(ts, i);
-    } else {
-      thread_cont(s->tid, s->group_stop);
-      s->stopped = 0;
-      i++;
+  /* The threads we release first, the kept ones (the borrowed thread)
+   * last: the process's own threads get the CPUs first. */
+  for (int kept = 0; kept < 2; kept++)
+    for (size_t i = 0; i < ts->n;) {
+      struct thread_stopped *s = &ts->t[i];
+      if (!s->stopped || s->kept != kept) {
+        i++;
+      } else if (detach && !kept) {
+        ptrace(PTRACE_DETACH, s->tid, 0, 0);
+        drop(ts, i);
+      } else {
+        thread_cont(s->tid, s->group_stop);
+        s->stopped = 0;
+        i++;
+      }
     }
-  }
 }
 
 void threads_release(struct threads *ts)
