@@ -45,6 +45,21 @@ run_suite() {
 
 run_suite "x86_64 (native: unit, integration, klp unit)" \
 	ctest --test-dir "$build" --output-on-failure -j 2
+# The same code under AddressSanitizer and UBSan: every test that does not
+# preload the runtime into another program (ASan must come first there).
+asan=${build}-asan
+san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+if cmake -S "$top" -B "$asan" -DCMAKE_BUILD_TYPE=Debug \
+	-DCMAKE_C_FLAGS="$san" -DCMAKE_CXX_FLAGS="$san" \
+	-DCMAKE_EXE_LINKER_FLAGS="$san" -DCMAKE_SHARED_LINKER_FLAGS="$san" \
+	>/dev/null && cmake --build "$asan" -j "$(nproc)" >/dev/null; then
+	run_suite "x86_64 under ASan+UBSan (unit, in-process, packer, klp)" \
+		ctest --test-dir "$asan" --output-on-failure -j 2 \
+		-R '^(unit_|layout_|klp_|inproc_|ulp_packer_edge|livepatchable)'
+else
+	summary+=("ASan+UBSan build: failed")
+	total_fail=$((total_fail + 1))
+fi
 run_suite "klp on a real kernel (qemu-system-x86_64 guest)" \
 	bash "$top/tests/klp/run-guest-tests.sh" "$build"
 
