@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#define PULP_RUNTIME_NAME "libpulp.so" /* file name prefix of the runtime */
 #define PULP_CONTROL_SYMBOL "__pulp_control"
 #define PULP_CONTROL_MAGIC 0x314e4f43504c5550ull /* "PULPCON1" little end */
 #define PULP_CONTROL_ABI 1

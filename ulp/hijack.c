@@ -22,7 +22,6 @@
 #include "core/remote.h"
 #include "threads.h"
 
-#define RUNTIME_PREFIX "libpulp.so"
 #define DEFAULT_TIMEOUT_MS 10000
 #define DEFAULT_COMMIT_TIMEOUT_MS 5000
 #define DEFAULT_RETRIES 20
@@ -111,9 +110,6 @@ static int find_runtime(struct hj *h, struct pulp_err *e)
 {
   struct proc *p = h->p;
   struct proc_map *maps;
-  struct elf_file *f;
-  struct elf_sym sym;
-  char path[PATH_MAX + 64];
   const char *rt;
   uint64_t base;
   size_t n;
@@ -121,7 +117,7 @@ static int find_runtime(struct hj *h, struct pulp_err *e)
 
   if (rc)
     return rc;
-  rt = proc_find_mapped(maps, n, RUNTIME_PREFIX);
+  rt = proc_find_mapped(maps, n, PULP_RUNTIME_NAME);
   if (!rt) {
     free(maps);
     return err_set(e, -ENOENT, "%s (pid %d) does not have libpulp.so loaded",
@@ -129,19 +125,11 @@ static int find_runtime(struct hj *h, struct pulp_err *e)
   }
   proc_object_range(maps, n, rt, &base, &h->runtime.lo, &h->runtime.hi);
   find_ldso(h, maps, n);
-  proc_path(p, rt, path, sizeof(path));
+  rc = proc_symbol(p, maps, n, rt, PULP_CONTROL_SYMBOL, &h->control, e);
   free(maps);
-  rc = elf_file_open(path, 0, &f, e);
   if (rc)
-    return err_ctx(e, "%s (pid %d): the runtime", p->comm, p->pid);
-  rc = elf_file_find_symbol(f, PULP_CONTROL_SYMBOL, &sym, e);
-  elf_file_close(f);
-  if (rc)
-    return err_set(e, -ENOENT,
-                   "%s (pid %d): %s has no " PULP_CONTROL_SYMBOL
-                   " (not Pulp's runtime?)",
-                   p->comm, p->pid, rt);
-  h->control = base + sym.value;
+    return err_ctx(e, "%s (pid %d): the runtime (not Pulp's?)", p->comm,
+                   p->pid);
   return 0;
 }
 
@@ -386,14 +374,6 @@ static int read_plan(struct hj *h, struct pulp_err *e)
   return 0;
 }
 
-static int pc_guarded(const struct pulp_plan *plan, uint64_t pc)
-{
-  for (uint32_t i = 0; i < plan->nguards; i++)
-    if (pc >= plan->guards[i].start && pc < plan->guards[i].end)
-      return 1;
-  return 0;
-}
-
 /* The code still holds what the plan expects to replace. */
 static int plan_current(struct hj *h, struct pulp_err *e)
 {
@@ -446,7 +426,7 @@ static int commit(struct hj *h, struct pulp_err *e)
                    "%s (pid %d): the runtime gave up waiting for the commit",
                    h->p->comm, h->p->pid);
     for (size_t i = 0; rc == 0 && i < ts.n; i++)
-      busy |= pc_guarded(h->plan, ts.t[i].pc);
+      busy |= plan_pc_is_guarded(h->plan, ts.t[i].pc);
     if (rc == 0 && !busy)
       rc = plan_current(h, e);
     if (rc == 0 && busy && attempt + 1 >= h->o.retries)

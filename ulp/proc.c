@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include "proc.h"
 
+#include "core/elf_file.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -157,6 +159,29 @@ const char *proc_find_mapped(const struct proc_map *maps, size_t n,
       return maps[i].path;
   }
   return NULL;
+}
+
+int proc_symbol(const struct proc *p, const struct proc_map *maps, size_t n,
+                const char *path, const char *name, uint64_t *addr,
+                struct pulp_err *e)
+{
+  char file[PATH_MAX + 64];
+  struct elf_file *f;
+  struct elf_sym sym;
+  uint64_t base, lo, hi;
+  int rc;
+
+  if (proc_object_range(maps, n, path, &base, &lo, &hi) != 0)
+    return err_set(e, -ENOENT, "%s is not mapped", path);
+  proc_path(p, path, file, sizeof(file));
+  if ((rc = elf_file_open(file, 0, &f, e)))
+    return rc;
+  rc = elf_file_find_symbol(f, name, &sym, e);
+  elf_file_close(f);
+  if (rc)
+    return rc;
+  *addr = base + sym.value;
+  return 0;
 }
 
 void proc_path(const struct proc *p, const char *path, char *out, size_t max)

@@ -44,6 +44,12 @@ int proc_object_range(const struct proc_map *maps, size_t n, const char *path,
 const char *proc_find_mapped(const struct proc_map *maps, size_t n,
                              const char *prefix);
 
+/* The address, in p, of symbol name of the ELF file mapped from path (read
+ * through p's mount namespace): load base + st_value. */
+int proc_symbol(const struct proc *p, const struct proc_map *maps, size_t n,
+                const char *path, const char *name, uint64_t *addr,
+                struct pulp_err *e);
+
 /* path (as seen by the process) prefixed with its /proc/PID/root. */
 void proc_path(const struct proc *p, const char *path, char *out, size_t max);
 

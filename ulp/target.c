@@ -10,8 +10,7 @@
 #include <time.h>
 
 #include "core/elf_file.h"
-
-#define RUNTIME_PREFIX "libpulp.so"
+#include "core/remote.h"
 
 int target_open(pid_t pid, struct target *t, struct pulp_err *e)
 {
@@ -24,7 +23,7 @@ int target_open(pid_t pid, struct target *t, struct pulp_err *e)
     proc_close(&t->proc);
     return rc;
   }
-  t->runtime = proc_find_mapped(t->maps, t->nmaps, RUNTIME_PREFIX);
+  t->runtime = proc_find_mapped(t->maps, t->nmaps, PULP_RUNTIME_NAME);
   return 0;
 }
 
@@ -86,23 +85,14 @@ int target_has_object(struct target *t, const struct ulp_patch *u,
 int target_read_state(struct target *t, struct pulp_state *s,
                       struct pulp_err *e)
 {
-  char path[PATH_MAX + 64];
-  struct elf_file *f;
-  struct elf_sym sym;
-  uint64_t base, lo, hi, addr;
+  uint64_t addr;
   int rc;
 
   if (!t->runtime)
     return err_set(e, -ENOENT, "does not have libpulp.so loaded");
-  proc_object_range(t->maps, t->nmaps, t->runtime, &base, &lo, &hi);
-  proc_path(&t->proc, t->runtime, path, sizeof(path));
-  if ((rc = elf_file_open(path, 0, &f, e)))
+  if ((rc = proc_symbol(&t->proc, t->maps, t->nmaps, t->runtime,
+                        PULP_STATE_SYMBOL, &addr, e)))
     return rc;
-  rc = elf_file_find_symbol(f, PULP_STATE_SYMBOL, &sym, e);
-  elf_file_close(f);
-  if (rc)
-    return rc;
-  addr = base + sym.value;
   for (int tries = 0; tries < 1000; tries++) {
     uint32_t gen;
     if ((rc = proc_read(&t->proc, addr, s, sizeof(*s), e)))
@@ -146,8 +136,8 @@ int target_each_runtime_process(int (*fn)(pid_t pid, void *arg), void *arg)
       continue;
     while (!has && fgets(line, sizeof(line), f)) {
       char *slash = strrchr(line, '/');
-      has =
-          slash && !strncmp(slash + 1, RUNTIME_PREFIX, strlen(RUNTIME_PREFIX));
+      has = slash &&
+            !strncmp(slash + 1, PULP_RUNTIME_NAME, strlen(PULP_RUNTIME_NAME));
     }
     fclose(f);
     if (has)
