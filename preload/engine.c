@@ -394,7 +394,8 @@ int engine_prepare(uint32_t op, const uint8_t *req, size_t len,
     pthread_mutex_unlock(&engine_lock);
     return err_set(e, -ENOMEM, "out of memory");
   }
-  memcpy(txn.next.v, applied.v, applied.n * sizeof(*applied.v));
+  if (applied.n)
+    memcpy(txn.next.v, applied.v, applied.n * sizeof(*applied.v));
   txn.next.n = applied.n;
   while (off < len && rc == 0) {
     const char *item = (const char *)req + off;
