@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include "proc.h"
 
+#include <elf.h>
+
 #include "core/elf_file.h"
 
 #include <dirent.h>
@@ -181,6 +183,52 @@ int proc_symbol(const struct proc *p, const struct proc_map *maps, size_t n,
   if (rc)
     return rc;
   *addr = base + sym.value;
+  return 0;
+}
+
+size_t proc_build_id(const struct proc *p, uint64_t base, uint8_t *id,
+                     size_t max)
+{
+  Elf64_Ehdr eh;
+  Elf64_Phdr ph[64];
+  uint64_t bias = 0;
+  int have_load = 0;
+
+  if (proc_read(p, base, &eh, sizeof(eh), NULL) ||
+      memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+      eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 64 ||
+      proc_read(p, base + eh.e_phoff, ph, eh.e_phnum * sizeof(Elf64_Phdr),
+                NULL))
+    return 0;
+  for (int i = 0; i < eh.e_phnum && !have_load; i++)
+    if (ph[i].p_type == PT_LOAD) {
+      bias = base - (ph[i].p_vaddr & ~(uint64_t)(ph[i].p_align - 1));
+      have_load = 1;
+    }
+  for (int i = 0; have_load && i < eh.e_phnum; i++) {
+    uint8_t notes[1024];
+    size_t len = ph[i].p_filesz < sizeof(notes) ? ph[i].p_filesz
+                                                  : sizeof(notes);
+    size_t off = 0;
+    if (ph[i].p_type != PT_NOTE ||
+        proc_read(p, bias + ph[i].p_vaddr, notes, len, NULL))
+      continue;
+    while (off + sizeof(Elf64_Nhdr) <= len) {
+      Elf64_Nhdr nh;
+      size_t name = off + sizeof(nh), desc;
+      memcpy(&nh, notes + off, sizeof(nh));
+      desc = name + ((nh.n_namesz + 3) & ~3u);
+      if (desc + nh.n_descsz > len)
+        break;
+      if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+          !memcmp(notes + name, "GNU", 4)) {
+        size_t n = nh.n_descsz < max ? nh.n_descsz : max;
+        memcpy(id, notes + desc, n);
+        return n;
+      }
+      off = desc + ((nh.n_descsz + 3) & ~3u);
+    }
+  }
   return 0;
 }
 

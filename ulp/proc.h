@@ -50,6 +50,12 @@ int proc_symbol(const struct proc *p, const struct proc_map *maps, size_t n,
                 const char *path, const char *name, uint64_t *addr,
                 struct pulp_err *e);
 
+/* The GNU build-id of the ELF image loaded at base (the mapping with file
+ * offset 0), read from the process's memory: the loaded image is the truth
+ * even when its file was replaced on disk. Returns its length, 0 if none. */
+size_t proc_build_id(const struct proc *p, uint64_t base, uint8_t *id,
+                     size_t max);
+
 /* path (as seen by the process) prefixed with its /proc/PID/root. */
 void proc_path(const struct proc *p, const char *path, char *out, size_t max);
 

@@ -40,6 +40,15 @@ static const char *base_name(const char *p)
   return s ? s + 1 : p;
 }
 
+/* Does the file name look like the target's (libfoo.so.1 for libfoo.so.1,
+ * or libfoo.so.1.2.3)? */
+static int named_like(const char *path, const char *target)
+{
+  const char *b = base_name(path);
+  size_t n = strlen(target);
+  return !strncmp(b, target, n) && (b[n] == '\0' || b[n] == '.');
+}
+
 int target_has_object(struct target *t, const struct ulp_patch *u,
                       struct pulp_err *e)
 {
@@ -48,27 +57,17 @@ int target_has_object(struct target *t, const struct ulp_patch *u,
 
   for (size_t i = 0; i < t->nmaps; i++) {
     const struct proc_map *m = &t->maps[i];
-    char path[PATH_MAX + 64];
-    struct elf_file *f;
     uint8_t id[ULP_BUILD_ID_MAX];
     size_t n;
-    const char *soname;
-    int named;
 
     if (!m->path[0] || m->offset != 0 ||
         (i > 0 && !strcmp(t->maps[i - 1].path, m->path)))
       continue;
-    proc_path(&t->proc, m->path, path, sizeof(path));
-    if (elf_file_open(path, 0, &f, NULL))
-      continue;
-    n = elf_file_build_id(f, id, sizeof(id));
-    soname = elf_file_soname(f);
-    named = !strcmp(base_name(m->path), u->target) ||
-            (soname && !strcmp(soname, u->target));
-    elf_file_close(f);
-    if (n == u->target_build_id_len && !memcmp(id, u->target_build_id, n))
+    n = proc_build_id(&t->proc, m->start, id, sizeof(id));
+    if (n && n == u->target_build_id_len &&
+        !memcmp(id, u->target_build_id, n))
       return 0;
-    if (named && !seen) {
+    if (!seen && named_like(m->path, u->target)) {
       seen = m->path;
       ulp_hex(id, n, other);
     }
