@@ -21,6 +21,7 @@
 #include "core/plan.h"
 #include "core/remote.h"
 #include "threads.h"
+#include "unsafe_code.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
 #define DEFAULT_COMMIT_TIMEOUT_MS 5000
@@ -40,6 +41,7 @@ struct hj {
   struct hijack_opts o;
   uint64_t control; /* address of __pulp_control in the target */
   struct range runtime, ldso;
+  struct unsafe_code unsafe; /* libc's allocator and loader entry points */
   pid_t tid; /* borrowed, seized, 0 before */
   struct arch_live_thread *saved;
   struct pulp_plan *plan;
@@ -125,6 +127,7 @@ static int find_runtime(struct hj *h, struct pulp_err *e)
   }
   proc_object_range(maps, n, rt, &base, &h->runtime.lo, &h->runtime.hi);
   find_ldso(h, maps, n);
+  unsafe_code_load(p, maps, n, &h->unsafe);
   rc = proc_symbol(p, maps, n, rt, PULP_CONTROL_SYMBOL, &h->control, e);
   free(maps);
   if (rc)
@@ -237,7 +240,8 @@ static int try_thread(struct hj *h, pid_t tid, struct pulp_err *e)
   }
   pc = arch_live_pc(t);
   if (in_range(&h->runtime, pc) || in_range(&h->ldso, pc) ||
-      in_rseq_section(h, tid, pc)) {
+      in_rseq_section(h, tid, pc) ||
+      unsafe_code_find(h->p, &h->unsafe, pc, arch_live_sp(t))) {
     arch_live_free(t);
     ptrace(PTRACE_DETACH, tid, 0, 0);
     return 0;
@@ -289,11 +293,11 @@ static int choose_thread(struct hj *h, struct pulp_err *e)
   if (h->o.tid)
     return err_set(e, -EBUSY,
                    "%s (pid %d): thread %d stays stopped or inside the "
-                   "loader or the runtime",
+                   "allocator, the loader or the runtime",
                    h->p->comm, h->p->pid, h->o.tid);
   return err_set(e, -EBUSY,
                  "%s (pid %d): no thread can be borrowed (all stopped or "
-                 "inside the loader or the runtime)",
+                 "inside the allocator, the loader or the runtime)",
                  h->p->comm, h->p->pid);
 }
 
