@@ -60,6 +60,8 @@ else
 	summary+=("ASan+UBSan build: failed")
 	total_fail=$((total_fail + 1))
 fi
+run_suite "ppc64le, s390x: portable code cross-compiled with -Werror" \
+	bash "$top/scripts/cross-compile-check.sh"
 run_suite "klp on a real kernel (qemu-system-x86_64 guest)" \
 	bash "$top/tests/klp/run-guest-tests.sh" "$build"
 
