@@ -17,7 +17,7 @@ summary=()
 
 # One suite: name, then the command; its "N passed, N failed" line counts.
 run_suite() {
-	local name=$1 log rc pass fail
+	local name=$1 log rc pass fail start=$SECONDS
 	shift
 	log=$(mktemp)
 	echo "=== $name"
@@ -39,7 +39,7 @@ run_suite() {
 	[ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail))
-	summary+=("$name: $pass passed, $fail failed")
+	summary+=("$name: $pass passed, $fail failed ($((SECONDS - start)) s)")
 	rm -f "$log"
 }
 
@@ -68,5 +68,6 @@ run_suite "klp on a real kernel (qemu-system-x86_64 guest)" \
 echo
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
+echo "total wall time: $SECONDS s"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
