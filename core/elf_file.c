@@ -212,6 +212,18 @@ static int parse_spec(const char *spec, struct sym_spec *s)
   return 0;
 }
 
+/* Is .dynsym entry idx a non-default version (name@VER, not name@@VER)? */
+static int dynsym_hidden(const struct elf_file *f, size_t idx)
+{
+  GElf_Shdr sh;
+  Elf_Scn *vs = find_section_type(f, SHT_GNU_versym, &sh);
+  Elf_Data *d;
+  GElf_Versym ver;
+
+  return vs && (d = elf_getdata(vs, NULL)) &&
+         gelf_getversym(d, (int)idx, &ver) && (ver & 0x8000);
+}
+
 /* The version name of .dynsym entry idx, or NULL. */
 static const char *dynsym_version(const struct elf_file *f, size_t idx)
 {
@@ -280,6 +292,9 @@ static int search_table(struct elf_file *f, Elf64_Word type,
         continue;
       v = dynsym_version(f, i);
       if (s->version && (!v || strcmp(v, s->version) != 0))
+        continue;
+      /* Unversioned: the default version (what a new link binds to). */
+      if (!s->version && dynsym_hidden(f, i))
         continue;
       fill_sym(out, &sym, 1);
       return 1;

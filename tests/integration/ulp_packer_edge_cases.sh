@@ -29,6 +29,10 @@ pack ver2 "vfunc@@EDGE_2:vfunc_v2"
 o1=$("$ULP" dump "$WORK/ver1.ulp" | sed -n 's/^function: .*(\(0x[0-9a-f]*\) ->.*/\1/p')
 o2=$("$ULP" dump "$WORK/ver2.ulp" | sed -n 's/^function: .*(\(0x[0-9a-f]*\) ->.*/\1/p')
 [ -n "$o1" ] && [ "$o1" != "$o2" ] || fail "the two versions resolved to the same code ($o1, $o2)"
+pack ver0 "vfunc:vfunc_v2" # unversioned: the default version, vfunc@@EDGE_2
+[ "$PACK_RC" = 0 ] || fail "vfunc: $PACK_OUT"
+o0=$("$ULP" dump "$WORK/ver0.ulp" | sed -n 's/^function: .*(\(0x[0-9a-f]*\) ->.*/\1/p')
+[ "$o0" = "$o2" ] || fail "unversioned vfunc is $o0, the default version is $o2"
 
 pack ifunc "ifunc_func:ifunc_v2"
 [ "$PACK_RC" = 2 ] || fail "IFUNC accepted"
