@@ -7,7 +7,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
 export BUILD_DIR=$build
 
-bash "$top/scripts/install-deps.sh" || exit 1
+bash "$top/scripts/install-deps.sh" --tests || exit 1
 bash "$top/tests/klp/setup.sh" || exit 1
 bash "$top/scripts/build.sh" || exit 1
 
