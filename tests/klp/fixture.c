@@ -315,13 +315,16 @@ static void run(struct klp_run *r, const char *const *argv, bool nobody)
     die("fork");
   if (pid == 0) {
     int in = open("/dev/null", O_RDONLY);
+    /* Opened before dropping privileges: the build tree may sit under a
+     * directory nobody cannot search (/root in a fresh CI checkout). */
+    int bin = open(KLP_BIN, O_RDONLY | O_CLOEXEC);
 
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
     if (nobody && geteuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
       _exit(126);
-    execv(KLP_BIN, (char *const *)argv);
+    fexecve(bin, (char *const *)argv, environ);
     _exit(127);
   }
   if (waitpid(pid, &status, 0) < 0)
