@@ -45,7 +45,7 @@ ssize_t klp_read_file(const char *path, char *buf, size_t n)
   int fd = open(path, O_RDONLY | O_CLOEXEC);
 
   if (fd < 0)
-    return -errno;
+    return errno == ENODEV ? -ENOENT : -errno;
   while (len + 1 < n) {
     ssize_t r = read(fd, buf + len, n - 1 - len);
 
@@ -55,7 +55,9 @@ ssize_t klp_read_file(const char *path, char *buf, size_t n)
       int err = errno;
 
       close(fd);
-      return -err;
+      /* A sysfs file whose kobject went away while open (a patch directory
+       * removed at the end of its transition) reads ENODEV: it vanished. */
+      return err == ENODEV ? -ENOENT : -err;
     }
     if (r == 0)
       break;
