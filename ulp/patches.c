@@ -62,28 +62,56 @@ static void print_process(struct listing *l, struct target *tg,
   }
 }
 
-static int visit(pid_t pid, void *arg)
+/* Lists one process. With explicit != 0 (-p PID), a problem is an error
+ * for the exit status; otherwise a process that went away or lacks the
+ * runtime is passed over. */
+static int list_process(struct listing *l, pid_t pid, int explicit)
 {
-  struct listing *l = arg;
   struct target tg;
   struct pulp_state *s;
   struct pulp_err e = {0};
+  int status = ULP_EXIT_OK;
 
-  if (pid == getpid())
-    return 0;
-  if (target_open(pid, &tg, &e))
-    return 0;
-  if (l->pattern && fnmatch(l->pattern, tg.proc.comm, 0) != 0) {
+  if (target_open(pid, &tg, &e)) {
+    if (explicit)
+      ulp_error(CMD, "%s", e.msg);
+    return explicit ? ULP_EXIT_FAILED : ULP_EXIT_OK;
+  }
+  if (!tg.runtime) {
+    if (explicit)
+      ulp_error(CMD, "%s (pid %d) does not have libpulp.so loaded",
+                tg.proc.comm, pid);
     target_close(&tg);
-    return 0;
+    return explicit ? ULP_EXIT_NOT_APPLICABLE : ULP_EXIT_OK;
   }
   s = malloc(sizeof(*s));
-  if (s && target_read_state(&tg, s, &e) == 0)
+  if (s && target_read_state(&tg, s, &e) == 0) {
     print_process(l, &tg, s);
-  else
-    l->errors++;
+  } else {
+    ulp_error(CMD, "%s (pid %d): %s", tg.proc.comm, pid, e.msg);
+    status = ULP_EXIT_FAILED;
+  }
   free(s);
   target_close(&tg);
+  return status;
+}
+
+static int visit(pid_t pid, void *arg)
+{
+  struct listing *l = arg;
+  char path[64], comm[64] = "";
+  FILE *f;
+
+  snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+  if ((f = fopen(path, "re"))) {
+    if (fgets(comm, sizeof(comm), f))
+      comm[strcspn(comm, "\n")] = '\0';
+    fclose(f);
+  }
+  if (pid == getpid() || (l->pattern && fnmatch(l->pattern, comm, 0) != 0))
+    return 0;
+  if (list_process(l, pid, 0) != ULP_EXIT_OK)
+    l->errors++;
   return 0;
 }
 
@@ -94,7 +122,7 @@ int cmd_patches(int argc, char **argv)
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   struct listing l = {0};
-  int c;
+  int c, status = ULP_EXIT_OK;
 
   optind = 1;
   while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
@@ -112,30 +140,16 @@ int cmd_patches(int argc, char **argv)
   }
   if (l.json)
     l.arr = json_object_new_array();
-  if (l.pattern && isdigit((unsigned char)l.pattern[0])) {
-    struct target tg;
-    struct pulp_err e = {0};
-    pid_t pid = (pid_t)atoi(l.pattern);
-    if (target_open(pid, &tg, &e) != 0) {
-      ulp_error(CMD, "%s", e.msg);
-      return ULP_EXIT_FAILED;
-    }
-    if (!tg.runtime) {
-      ulp_error(CMD, "%s (pid %d) does not have libpulp.so loaded",
-                tg.proc.comm, pid);
-      target_close(&tg);
-      return ULP_EXIT_NOT_APPLICABLE;
-    }
-    target_close(&tg);
-    l.pattern = NULL;
-    visit(pid, &l);
-  } else {
+  if (l.pattern && isdigit((unsigned char)l.pattern[0]))
+    status = list_process(&l, (pid_t)atoi(l.pattern), 1);
+  else
     target_each_runtime_process(visit, &l);
-  }
   if (l.json) {
     printf("%s\n",
            json_object_to_json_string_ext(l.arr, JSON_C_TO_STRING_PRETTY));
     json_object_put(l.arr);
   }
-  return l.errors ? ULP_EXIT_FAILED : ULP_EXIT_OK;
+  if (status == ULP_EXIT_OK && l.errors)
+    status = ULP_EXIT_FAILED;
+  return status;
 }
