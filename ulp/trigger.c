@@ -137,7 +137,12 @@ static int one_process(pid_t pid, void *arg)
   if (rc) {
     if (!t->explicit_pid && rc == -ESRCH)
       return 0; /* exited while we listed */
-    printf("pid %d: failed: %s\n", pid, reason(pid, e.msg));
+    /* proc_open names the process when it got that far. */
+    if (strcmp(tg.proc.comm, "?") != 0 && tg.proc.comm[0])
+      printf("%s (pid %d): failed: %s\n", tg.proc.comm, pid,
+             reason(pid, e.msg));
+    else
+      printf("pid %d: failed: %s\n", pid, reason(pid, e.msg));
     t->nfailed++;
     t->nmentioned++;
     return 0;
