@@ -497,6 +497,12 @@ static void apply_relative(const struct elf_file *f, uint64_t start,
   }
 }
 
+int elf_file_has_section(const struct elf_file *f, const char *name)
+{
+  GElf_Shdr shdr;
+  return find_section(f, name, &shdr) != NULL;
+}
+
 int elf_file_patchable_entries(const struct elf_file *f, uint64_t **out,
                                size_t *n, struct pulp_err *e)
 {

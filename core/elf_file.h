@@ -65,6 +65,9 @@ int elf_file_read_window(const struct elf_file *f, uint64_t vaddr, void *buf,
 int elf_file_write(struct elf_file *f, uint64_t vaddr, const void *buf,
                    size_t len);
 
+/* 1 if the file has a section of that name. */
+int elf_file_has_section(const struct elf_file *f, const char *name);
+
 /* The pad addresses recorded in __patchable_function_entries, with
  * relative relocations applied. *out is malloc'd. -ENODATA when the section
  * is missing. */

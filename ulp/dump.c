@@ -117,7 +117,9 @@ static void print_json(const struct ulp_patch *p)
     json_object_array_add(a, r);
   }
   json_object_object_add(o, "references", a);
-  printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+  printf("%s\n",
+         json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                               JSON_C_TO_STRING_NOSLASHESCAPE));
   json_object_put(o);
 }
 

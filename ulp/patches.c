@@ -23,13 +23,28 @@ struct listing {
   int errors;
 };
 
+static void add_json_path(const char *path, void *arg)
+{
+  json_object_array_add(arg, json_object_new_string(path));
+}
+
+static void print_path(const char *path, void *arg)
+{
+  int *first = arg;
+  printf("%s%s", *first ? "  live-patchable: " : ", ", path);
+  *first = 0;
+}
+
 static void print_process(struct listing *l, struct target *tg,
                           const struct pulp_state *s)
 {
   if (l->json) {
     json_object *o = json_object_new_object(), *pa = json_object_new_array();
+    json_object *lp = json_object_new_array();
     json_object_object_add(o, "pid", json_object_new_int(tg->proc.pid));
     json_object_object_add(o, "name", json_object_new_string(tg->proc.comm));
+    target_each_livepatchable(tg, add_json_path, lp);
+    json_object_object_add(o, "livepatchable", lp);
     for (uint32_t i = 0; i < s->npatches; i++) {
       const struct pulp_state_patch *p = &s->patches[i];
       json_object *po = json_object_new_object(), *la = json_object_new_array();
@@ -53,8 +68,13 @@ static void print_process(struct listing *l, struct target *tg,
     json_object_array_add(l->arr, o);
     return;
   }
+  int first = 1;
+
   printf("%s (pid %d): %u patch%s\n", tg->proc.comm, tg->proc.pid, s->npatches,
          s->npatches == 1 ? "" : "es");
+  target_each_livepatchable(tg, print_path, &first);
+  if (!first)
+    putchar('\n');
   for (uint32_t i = 0; i < s->npatches; i++) {
     const struct pulp_state_patch *p = &s->patches[i];
     printf("  %s on %s (%u function%s)%s%s\n", p->name, p->target, p->nfuncs,
@@ -145,8 +165,9 @@ int cmd_patches(int argc, char **argv)
   else
     target_each_runtime_process(visit, &l);
   if (l.json) {
-    printf("%s\n",
-           json_object_to_json_string_ext(l.arr, JSON_C_TO_STRING_PRETTY));
+    printf("%s\n", json_object_to_json_string_ext(
+                       l.arr, JSON_C_TO_STRING_PRETTY |
+                                  JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(l.arr);
   }
   if (status == ULP_EXIT_OK && l.errors)

@@ -64,8 +64,7 @@ int target_has_object(struct target *t, const struct ulp_patch *u,
         (i > 0 && !strcmp(t->maps[i - 1].path, m->path)))
       continue;
     n = proc_build_id(&t->proc, m->start, id, sizeof(id));
-    if (n && n == u->target_build_id_len &&
-        !memcmp(id, u->target_build_id, n))
+    if (n && n == u->target_build_id_len && !memcmp(id, u->target_build_id, n))
       return 0;
     if (!seen && named_like(m->path, u->target)) {
       seen = m->path;
@@ -79,6 +78,29 @@ int target_has_object(struct target *t, const struct ulp_patch *u,
                  "another build of %s is loaded (build-id %s, the patch is "
                  "for %s)",
                  u->target, other, want);
+}
+
+void target_each_livepatchable(struct target *t,
+                               void (*fn)(const char *path, void *arg),
+                               void *arg)
+{
+  for (size_t i = 0; i < t->nmaps; i++) {
+    const struct proc_map *m = &t->maps[i];
+    char path[PATH_MAX + 64];
+    struct elf_file *f;
+    int yes;
+
+    if (!m->path[0] || m->offset != 0 ||
+        (i > 0 && !strcmp(t->maps[i - 1].path, m->path)))
+      continue;
+    proc_path(&t->proc, m->path, path, sizeof(path));
+    if (elf_file_open(path, 0, &f, NULL))
+      continue;
+    yes = elf_file_has_section(f, "__patchable_function_entries");
+    elf_file_close(f);
+    if (yes)
+      fn(m->path, arg);
+  }
 }
 
 int target_read_state(struct target *t, struct pulp_state *s,

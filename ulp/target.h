@@ -26,6 +26,12 @@ void target_close(struct target *t);
 int target_has_object(struct target *t, const struct ulp_patch *u,
                       struct pulp_err *e);
 
+/* Calls fn with the path (as the process sees it) of every mapped ELF image
+ * built live-patchable (it has __patchable_function_entries). */
+void target_each_livepatchable(struct target *t,
+                               void (*fn)(const char *path, void *arg),
+                               void *arg);
+
 /* Reads the runtime's published state (seqlock; retried while written). */
 int target_read_state(struct target *t, struct pulp_state *s,
                       struct pulp_err *e);

@@ -26,6 +26,11 @@ expect_out "live patching succeeded"
 	fail "applied twice"
 "$ULP" patches -p "$a_PID" | grep -q "foo_p1 on libfoo.so.1.*CVE-2026-0001,bsc#1001" ||
 	fail "ulp patches does not list foo_p1 with its labels"
+"$ULP" patches -p "$a_PID" | grep -q "live-patchable: .*/libfoo.so.1" ||
+	fail "ulp patches does not list libfoo.so.1 as live-patchable"
+"$ULP" patches -p "$a_PID" --json | grep -q '"labels": *\[ *"CVE-2026-0001", *"bsc#1001" *\]' ||
+	"$ULP" patches -p "$a_PID" --json | tr -d ' \n' | grep -q '"labels":\["CVE-2026-0001","bsc#1001"\]' ||
+	fail "ulp patches --json lacks the labels"
 trigger -p "$a_PID" foo_p1.rev
 expect_rc 0
 expect_field a name original
