@@ -1,0 +1,192 @@
+/* Which thread of the target to borrow, and where the runtime is
+ * (docs/apply-protocol.md, "Choosing a thread"). */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hijack_internal.h"
+#include "threads.h"
+
+/* ld.so: the object mapped at the AT_BASE of the process's auxv. */
+static void find_ldso(struct hj *h, const struct proc_map *maps, size_t n)
+{
+  char path[64];
+  unsigned long av[2];
+  uint64_t at_base = 0, base;
+  int fd;
+
+  snprintf(path, sizeof(path), "/proc/%d/auxv", h->p->pid);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  while (read(fd, av, sizeof(av)) == sizeof(av) && av[0] != AT_NULL)
+    if (av[0] == AT_BASE)
+      at_base = av[1];
+  close(fd);
+  for (size_t i = 0; i < n && at_base; i++)
+    if (maps[i].start == at_base && maps[i].path[0] == '/') {
+      proc_object_range(maps, n, maps[i].path, &base, &h->ldso.lo, &h->ldso.hi);
+      return;
+    }
+}
+
+/* Finds the runtime mapped in the target and its control block. */
+int find_runtime(struct hj *h, struct pulp_err *e)
+{
+  struct proc *p = h->p;
+  struct proc_map *maps;
+  const char *rt;
+  uint64_t base;
+  size_t n;
+  int rc = proc_maps(p, &maps, &n, e);
+
+  if (rc)
+    return rc;
+  rt = proc_find_mapped(maps, n, PULP_RUNTIME_NAME);
+  if (!rt) {
+    free(maps);
+    return err_set(e, -ENOENT, "%s (pid %d) does not have libpulp.so loaded",
+                   p->comm, p->pid);
+  }
+  proc_object_range(maps, n, rt, &base, &h->runtime.lo, &h->runtime.hi);
+  find_ldso(h, maps, n);
+  unsafe_code_load(p, maps, n, &h->unsafe);
+  rc = proc_symbol(p, maps, n, rt, PULP_CONTROL_SYMBOL, &h->control, e);
+  free(maps);
+  if (rc)
+    return err_ctx(e, "%s (pid %d): the runtime (not Pulp's?)", p->comm,
+                   p->pid);
+  return 0;
+}
+
+/* Is the stopped thread inside an rseq critical section? Borrowing it
+ * would make the kernel forget the section (the PC it sees on the way out
+ * is the trampoline's), and the thread would resume mid-section without
+ * the abort rseq promises. */
+static int in_rseq_section(struct hj *h, pid_t tid, uint64_t pc)
+{
+  struct {
+    uint64_t rseq_abi_pointer;
+    uint32_t rseq_abi_size, signature, flags, pad;
+  } conf = {0};
+  struct {
+    uint32_t version, flags;
+    uint64_t start_ip, post_commit_offset, abort_ip;
+  } cs;
+  struct pulp_err ignore;
+  uint64_t cs_addr;
+
+  if (ptrace(PTRACE_GET_RSEQ_CONFIGURATION, tid, (void *)sizeof(conf), &conf) <=
+          0 ||
+      !conf.rseq_abi_pointer)
+    return 0;
+  /* struct rseq: cpu_id_start, cpu_id, then the rseq_cs pointer. */
+  if (proc_read(h->p, conf.rseq_abi_pointer + 8, &cs_addr, 8, &ignore) ||
+      !cs_addr)
+    return 0;
+  if (proc_read(h->p, cs_addr, &cs, sizeof(cs), &ignore))
+    return 0;
+  return pc >= cs.start_ip && pc - cs.start_ip < cs.post_commit_offset;
+}
+
+/* Seizes and stops tid and saves its state if it is safe to borrow.
+ * Returns 1 when taken, 0 when busy (released again), or an error. */
+static int try_thread(struct hj *h, pid_t tid, struct pulp_err *e)
+{
+  struct arch_live_thread *t;
+  char st = proc_thread_state(h->p, tid);
+  int rc, group = 0;
+  uint64_t pc;
+
+  if (st == 0 || st == 'Z' || st == 'X')
+    return 0;
+  if (st == 'T' || st == 't')
+    return 0; /* job-stopped or traced: it would not run our call */
+  rc = thread_seize(h->p, tid, e);
+  if (rc == -ESRCH || (rc == -EBUSY && !h->o.tid))
+    return 0;
+  if (rc)
+    return rc;
+  rc = thread_stop(tid, &group, e);
+  if (rc == -ESRCH)
+    return 0;
+  if (rc == 0 && group) {
+    ptrace(PTRACE_DETACH, tid, 0, 0);
+    return 0;
+  }
+  if (rc == 0)
+    rc = arch_live_save(tid, &t, e);
+  if (rc) {
+    ptrace(PTRACE_DETACH, tid, 0, 0);
+    return rc;
+  }
+  pc = arch_live_pc(t);
+  if (in_range(&h->runtime, pc) || in_range(&h->ldso, pc) ||
+      in_rseq_section(h, tid, pc) ||
+      unsafe_code_find(h->p, &h->unsafe, pc, arch_live_sp(t))) {
+    arch_live_free(t);
+    ptrace(PTRACE_DETACH, tid, 0, 0);
+    return 0;
+  }
+  h->tid = tid;
+  h->saved = t;
+  return 1;
+}
+
+/* Chooses the thread to borrow: --tid, or the first that is safe, with a
+ * bounded backoff while every candidate is busy. */
+int choose_thread(struct hj *h, struct pulp_err *e)
+{
+  char st = proc_thread_state(h->p, h->p->pid);
+
+  /* The leader's state is the process's job-control state. */
+  if (st == 'T')
+    return err_set(e, -EBUSY,
+                   "%s (pid %d): no thread can be borrowed: the process is "
+                   "stopped (job control)",
+                   h->p->comm, h->p->pid);
+  for (unsigned round = 0; round < CHOOSE_ROUNDS; round++) {
+    pid_t *tids, one = h->o.tid;
+    size_t n;
+    int rc;
+
+    if (one) {
+      tids = &one;
+      n = 1;
+    } else {
+      rc = proc_threads(h->p, &tids, &n, e);
+      if (rc)
+        return rc;
+    }
+    rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+      rc = try_thread(h, tids[i], e);
+    if (!one)
+      free(tids);
+    if (rc < 0)
+      return rc;
+    if (rc == 1)
+      return 0;
+    if (one && proc_thread_state(h->p, one) == 0)
+      return err_set(e, -ESRCH, "%s (pid %d): no thread %d", h->p->comm,
+                     h->p->pid, one);
+    sleep_us(1000u << (round < 6 ? round : 6));
+  }
+  if (h->o.tid)
+    return err_set(e, -EBUSY,
+                   "%s (pid %d): thread %d stays stopped or inside the "
+                   "allocator, the loader or the runtime",
+                   h->p->comm, h->p->pid, h->o.tid);
+  return err_set(e, -EBUSY,
+                 "%s (pid %d): no thread can be borrowed (all stopped or "
+                 "inside the allocator, the loader or the runtime)",
+                 h->p->comm, h->p->pid);
+}
