@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
+#include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,8 @@ struct trigger {
   size_t nfiles;
   struct hijack_opts hopts;
   int verbose;
+  int json; /* --json: one array of results at the end */
+  json_object *results;
   uint8_t *req;
   size_t reqlen;
   /* outcome */
@@ -126,6 +129,37 @@ static const char *reason(pid_t pid, const char *msg)
   return msg;
 }
 
+enum outcome { SUCCEEDED, SKIPPED, FAILED };
+
+/* One line per mentioned process (or one JSON object with --json). */
+static void report(struct trigger *t, const char *name, pid_t pid,
+                   enum outcome o, const char *why)
+{
+  static const char *const word[] = {"succeeded", "skipped", "failed"};
+
+  t->nmentioned++;
+  if (t->json) {
+    json_object *r = json_object_new_object();
+    json_object_object_add(r, "pid", json_object_new_int(pid));
+    json_object_object_add(r, "name",
+                           name ? json_object_new_string(name) : NULL);
+    json_object_object_add(r, "result", json_object_new_string(word[o]));
+    if (why)
+      json_object_object_add(r, "reason", json_object_new_string(why));
+    json_object_array_add(t->results, r);
+    return;
+  }
+  if (name)
+    printf("%s (pid %d): ", name, pid);
+  else
+    printf("pid %d: ", pid);
+  if (o == SUCCEEDED)
+    printf("live patching succeeded\n");
+  else
+    printf("%s: %s\n", word[o], why);
+  fflush(stdout);
+}
+
 static int one_process(pid_t pid, void *arg)
 {
   struct trigger *t = arg;
@@ -138,38 +172,30 @@ static int one_process(pid_t pid, void *arg)
     if (!t->explicit_pid && rc == -ESRCH)
       return 0; /* exited while we listed */
     /* proc_open names the process when it got that far. */
-    if (strcmp(tg.proc.comm, "?") != 0 && tg.proc.comm[0])
-      printf("%s (pid %d): failed: %s\n", tg.proc.comm, pid,
-             reason(pid, e.msg));
-    else
-      printf("pid %d: failed: %s\n", pid, reason(pid, e.msg));
+    report(t,
+           strcmp(tg.proc.comm, "?") && tg.proc.comm[0] ? tg.proc.comm : NULL,
+           pid, FAILED, reason(pid, e.msg));
     t->nfailed++;
-    t->nmentioned++;
     return 0;
   }
   rc = applicable(t, &tg, &done, &e);
   if (rc) {
-    if (t->explicit_pid || t->verbose) {
-      printf("%s (pid %d): skipped: %s\n", tg.proc.comm, pid,
-             reason(pid, e.msg));
-      t->nmentioned++;
-    }
+    if (t->explicit_pid || t->verbose)
+      report(t, tg.proc.comm, pid, SKIPPED, reason(pid, e.msg));
     t->nskipped++;
     target_close(&tg);
     return 0;
   }
-  t->nmentioned++;
   rc = done ? 0
-            : hijack_run(&tg.proc, &t->hopts, PULP_OP_APPLY, t->req,
-                         t->reqlen, NULL, &e);
+            : hijack_run(&tg.proc, &t->hopts, PULP_OP_APPLY, t->req, t->reqlen,
+                         NULL, &e);
   if (rc) {
-    printf("%s (pid %d): failed: %s\n", tg.proc.comm, pid, reason(pid, e.msg));
+    report(t, tg.proc.comm, pid, FAILED, reason(pid, e.msg));
     t->nfailed++;
   } else {
-    printf("%s (pid %d): live patching succeeded\n", tg.proc.comm, pid);
+    report(t, tg.proc.comm, pid, SUCCEEDED, NULL);
     t->nsucceeded++;
   }
-  fflush(stdout);
   target_close(&tg);
   return 0;
 }
@@ -226,7 +252,7 @@ static void usage(FILE *f)
 {
   fprintf(f, "Usage: ulp trigger [-p PID|NAME-WILDCARD] [--revert-all=LIB]\n"
              "                   [-r RETRIES] [--timeout SECONDS] [--tid TID]\n"
-             "                   [-v] [FILE.ulp|FILE.rev...]\n"
+             "                   [-v] [--json] [FILE.ulp|FILE.rev...]\n"
              "Applies .ulp files and reverts .rev files in running processes:\n"
              "the one given by -p, those whose name matches it, or (without "
              "-p)\nevery process with the runtime and the target library.\n"
@@ -236,6 +262,7 @@ static void usage(FILE *f)
              "      --timeout SECONDS       wait for the runtime (default 10)\n"
              "      --tid TID               borrow this thread\n"
              "  -v, --verbose               mention skipped processes\n"
+             "      --json                  print the results as a JSON array\n"
              "Exit status: 0 applied, 1 a process failed, 2 bad input,\n"
              "3 nothing applicable. See ulp(1).\n");
 }
@@ -249,6 +276,7 @@ int cmd_trigger(int argc, char **argv)
       {"timeout", required_argument, 0, 't'},
       {"tid", required_argument, 0, 'T'},
       {"verbose", no_argument, 0, 'v'},
+      {"json", no_argument, 0, 'j'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   struct trigger t = {0};
@@ -275,6 +303,9 @@ int cmd_trigger(int argc, char **argv)
       break;
     case 'v':
       t.verbose = 1;
+      break;
+    case 'j':
+      t.json = 1;
       break;
     case 'h':
       usage(stdout);
@@ -306,6 +337,8 @@ int cmd_trigger(int argc, char **argv)
     status = ULP_EXIT_USAGE;
     goto out;
   }
+  if (t.json)
+    t.results = json_object_new_array();
   if (t.pattern && is_number(t.pattern)) {
     t.explicit_pid = 1;
     one_process((pid_t)atoi(t.pattern), &t);
@@ -314,6 +347,12 @@ int cmd_trigger(int argc, char **argv)
   } else {
     t.pattern = "*";
     target_each_runtime_process(by_name, &t);
+  }
+  if (t.json) {
+    printf("%s\n", json_object_to_json_string_ext(
+                       t.results, JSON_C_TO_STRING_PRETTY |
+                                      JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(t.results);
   }
   if (t.nfailed)
     status = ULP_EXIT_FAILED;

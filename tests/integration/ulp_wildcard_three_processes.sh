@@ -19,4 +19,12 @@ done
 echo "$OUT" | grep -q "pid $plain_PID" && fail "process without runtime mentioned"
 expect_field plain name original
 [ "$(echo "$OUT" | grep -c succeeded)" = 3 ] || fail "not exactly 3 processes"
+# The same for a fleet tool: --json, one object per mentioned process.
+trigger --json -p 'wild*' foo_p1.rev
+expect_rc 0
+[ "$(echo "$OUT" | tr -d ' \n' | grep -o '"result":"succeeded"' | wc -l)" = 3 ] ||
+	fail "--json: not 3 results"
+echo "$OUT" | tr -d ' \n' | grep -q "\"pid\":$a_PID,\"name\":\"wild$$\"" ||
+	fail "--json: process a missing"
+expect_field a name original
 pass
