@@ -53,8 +53,7 @@ int find_runtime(struct hj *h, struct pulp_err *e)
   rt = proc_find_mapped(maps, n, PULP_RUNTIME_NAME);
   if (!rt) {
     free(maps);
-    return err_set(e, -ENOENT, "%s (pid %d) does not have libpulp.so loaded",
-                   p->comm, p->pid);
+    return err_set(e, -ENOENT, "does not have libpulp.so loaded");
   }
   proc_object_range(maps, n, rt, &base, &h->runtime.lo, &h->runtime.hi);
   find_ldso(h, maps, n);
@@ -62,8 +61,7 @@ int find_runtime(struct hj *h, struct pulp_err *e)
   rc = proc_symbol(p, maps, n, rt, PULP_CONTROL_SYMBOL, &h->control, e);
   free(maps);
   if (rc)
-    return err_ctx(e, "%s (pid %d): the runtime (not Pulp's?)", p->comm,
-                   p->pid);
+    return err_ctx(e, "the runtime (not Pulp's?)");
   return 0;
 }
 
@@ -150,9 +148,8 @@ int choose_thread(struct hj *h, struct pulp_err *e)
   /* The leader's state is the process's job-control state. */
   if (st == 'T')
     return err_set(e, -EBUSY,
-                   "%s (pid %d): no thread can be borrowed: the process is "
-                   "stopped (job control)",
-                   h->p->comm, h->p->pid);
+                   "no thread can be borrowed: the process is "
+                   "stopped (job control)");
   for (unsigned round = 0; round < CHOOSE_ROUNDS; round++) {
     pid_t *tids, one = h->o.tid;
     size_t n;
@@ -176,17 +173,15 @@ int choose_thread(struct hj *h, struct pulp_err *e)
     if (rc == 1)
       return 0;
     if (one && proc_thread_state(h->p, one) == 0)
-      return err_set(e, -ESRCH, "%s (pid %d): no thread %d", h->p->comm,
-                     h->p->pid, one);
+      return err_set(e, -ESRCH, "no thread %d", one);
     sleep_us(1000u << (round < 6 ? round : 6));
   }
   if (h->o.tid)
     return err_set(e, -EBUSY,
-                   "%s (pid %d): thread %d stays stopped or inside the "
+                   "thread %d stays stopped or inside the "
                    "allocator, the loader or the runtime",
-                   h->p->comm, h->p->pid, h->o.tid);
+                   h->o.tid);
   return err_set(e, -EBUSY,
-                 "%s (pid %d): no thread can be borrowed (all stopped or "
-                 "inside the allocator, the loader or the runtime)",
-                 h->p->comm, h->p->pid);
+                 "no thread can be borrowed (all stopped or "
+                 "inside the allocator, the loader or the runtime)");
 }

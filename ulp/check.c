@@ -47,7 +47,7 @@ int cmd_check(int argc, char **argv)
     return ULP_EXIT_USAGE;
   }
   if (target_open(pid, &tg, &e)) {
-    ulp_error(CMD, "%s", e.msg);
+    ulp_error(CMD, "pid %d: %s", pid, e.msg);
     ulp_free(&u);
     return ULP_EXIT_FAILED;
   }

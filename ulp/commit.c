@@ -43,9 +43,8 @@ static int plan_current(struct hj *h, struct pulp_err *e)
     if (rc)
       return rc;
     if (memcmp(now, w->old, w->len))
-      return err_set(e, -ESTALE,
-                     "%s (pid %d): code at %#llx changed under the patch",
-                     h->p->comm, h->p->pid, (unsigned long long)w->addr);
+      return err_set(e, -ESTALE, "code at %#llx changed under the patch",
+                     (unsigned long long)w->addr);
   }
   return 0;
 }
@@ -81,18 +80,16 @@ int commit(struct hj *h, struct pulp_err *e)
     }
     rc = get32(h, CTL(state), &state, e);
     if (rc == 0 && state != PULP_RS_PREPARED)
-      rc = err_set(e, -ETIMEDOUT,
-                   "%s (pid %d): the runtime gave up waiting for the commit",
-                   h->p->comm, h->p->pid);
+      rc = err_set(e, -ETIMEDOUT, "the runtime gave up waiting for the commit");
     for (size_t i = 0; rc == 0 && i < ts.n; i++)
       busy |= plan_pc_is_guarded(h->plan, ts.t[i].pc);
     if (rc == 0 && !busy)
       rc = plan_current(h, e);
     if (rc == 0 && busy && attempt + 1 >= h->o.retries)
       rc = err_set(e, -EBUSY,
-                   "%s (pid %d): a thread kept executing the code to be "
+                   "a thread kept executing the code to be "
                    "changed (%u attempts)",
-                   h->p->comm, h->p->pid, attempt + 1);
+                   attempt + 1);
     if (rc == 0 && busy) {
       threads_resume_all(&ts, 0);
       sleep_us(1000u << (attempt < 5 ? attempt : 5));

@@ -31,21 +31,20 @@ static int check_control(struct hj *h, struct pulp_control *c,
       return rc;
     if (c->magic != PULP_CONTROL_MAGIC || c->abi_version != PULP_CONTROL_ABI)
       return err_set(e, -EPROTO,
-                     "%s (pid %d): runtime from another Pulp build "
+                     "runtime from another Pulp build "
                      "(control ABI %u, this tool %u)",
-                     h->p->comm, h->p->pid, c->abi_version, PULP_CONTROL_ABI);
+                     c->abi_version, PULP_CONTROL_ABI);
     if (!in_range(&h->runtime, c->entry) ||
         !in_range(&h->runtime, c->stack_top - 1))
-      return err_set(e, -EPROTO, "%s (pid %d): runtime not initialised",
-                     h->p->comm, h->p->pid);
+      return err_set(e, -EPROTO, "runtime not initialised");
     if (c->state == PULP_RS_IDLE)
       return 0;
     if (c->state != PULP_RS_DONE || !c->tool_pid ||
         kill((pid_t)c->tool_pid, 0) == 0 || errno != ESRCH)
       return err_set(e, -EBUSY,
-                     "%s (pid %d): busy: another ulp (pid %u) is driving "
+                     "busy: another ulp (pid %u) is driving "
                      "its runtime",
-                     h->p->comm, h->p->pid, c->tool_pid);
+                     c->tool_pid);
     /* DONE with a dead tool: a parked thread restores itself within
      * milliseconds; a block still DONE afterwards is stale. */
     if (now_ns() > until)
@@ -66,15 +65,13 @@ static int reap_borrowed(struct hj *h, struct pulp_err *e)
 
   while (waitpid(h->tid, &status, __WALL | WNOHANG) > 0) {
     if (!WIFSTOPPED(status))
-      return err_set(e, -ESRCH, "%s (pid %d): process exited", h->p->comm,
-                     h->p->pid);
+      return err_set(e, -ESRCH, "process exited");
     if (status >> 16 == PTRACE_EVENT_STOP) {
       ptrace(PTRACE_LISTEN, h->tid, 0, 0);
       return err_set(e, -EAGAIN,
-                     "%s (pid %d): stopped by job control during the call "
+                     "stopped by job control during the call "
                      "(its runtime aborts and restores the thread once it "
-                     "continues)",
-                     h->p->comm, h->p->pid);
+                     "continues)");
     }
     ptrace(PTRACE_CONT, h->tid, 0, (void *)(long)WSTOPSIG(status));
   }
@@ -217,12 +214,11 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
       int wrc =
           wait_state(h, 1u << PULP_RS_DONE | 1u << PULP_RS_IDLE, &state, &werr);
       if (wrc && !rc) {
-        rc = wrc == -ETIMEDOUT
-                 ? err_set(e, wrc,
-                           "%s (pid %d): the runtime did not finish within "
-                           "%u ms",
-                           h->p->comm, h->p->pid, h->o.timeout_ms)
-                 : err_set(e, wrc, "%s", werr.msg);
+        rc = wrc == -ETIMEDOUT ? err_set(e, wrc,
+                                         "the runtime did not finish within "
+                                         "%u ms",
+                                         h->o.timeout_ms)
+                               : err_set(e, wrc, "%s", werr.msg);
       }
       if (wrc) {
         let_go(h);
@@ -232,9 +228,9 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
   } else if (rc == -ETIMEDOUT) {
     let_go(h);
     return err_set(e, rc,
-                   "%s (pid %d): the runtime did not answer within %u ms "
+                   "the runtime did not answer within %u ms "
                    "(it aborts and restores the thread by itself)",
-                   h->p->comm, h->p->pid, h->o.timeout_ms);
+                   h->o.timeout_ms);
   } else if (rc) {
     let_go(h);
     return rc;
@@ -271,16 +267,12 @@ static int lock_target(const struct proc *p, struct pulp_err *e)
   snprintf(path, sizeof(path), "%s/pulp-%d.lock", dir, (int)p->pid);
   fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
-    return err_sys(e, -errno, "%s (pid %d): creating %s", p->comm, p->pid,
-                   path);
+    return err_sys(e, -errno, "creating %s", path);
   if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-    int rc = errno == EWOULDBLOCK
-                 ? err_set(e, -EBUSY,
-                           "%s (pid %d): busy: another ulp is driving its "
-                           "runtime",
-                           p->comm, p->pid)
-                 : err_sys(e, -errno, "%s (pid %d): locking %s", p->comm,
-                           p->pid, path);
+    int rc = errno == EWOULDBLOCK ? err_set(e, -EBUSY,
+                                            "busy: another ulp is driving its "
+                                            "runtime")
+                                  : err_sys(e, -errno, "locking %s", path);
     close(fd);
     return rc;
   }

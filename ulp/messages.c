@@ -36,7 +36,7 @@ int cmd_messages(int argc, char **argv)
     return ULP_EXIT_USAGE;
   }
   if (target_open(pid, &tg, &e)) {
-    ulp_error(CMD, "%s", e.msg);
+    ulp_error(CMD, "pid %d: %s", pid, e.msg);
     return ULP_EXIT_FAILED;
   }
   s = malloc(sizeof(*s));

@@ -116,8 +116,7 @@ static int check_function(const struct pulp_arch_layout *L, struct elf_file *t,
                    "%s:%d: '%s': pad not normalised: run 'ulp post %s'",
                    d->path, df->line, df->old_name, elf_file_path(t));
   {
-    struct clone_search c = {df->old_name, strcspn(df->old_name, ",@"), d,
-                             df};
+    struct clone_search c = {df->old_name, strcspn(df->old_name, ",@"), d, df};
     elf_file_each_function(t, warn_clone, &c);
   }
   return 0;

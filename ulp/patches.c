@@ -94,7 +94,7 @@ static int list_process(struct listing *l, pid_t pid, int explicit)
 
   if (target_open(pid, &tg, &e)) {
     if (explicit)
-      ulp_error(CMD, "%s", e.msg);
+      ulp_error(CMD, "pid %d: %s", pid, e.msg);
     return explicit ? ULP_EXIT_FAILED : ULP_EXIT_OK;
   }
   if (!tg.runtime) {

@@ -17,7 +17,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-int proc_eperm(const struct proc *p, const char *what, struct pulp_err *e)
+int proc_eperm(const char *what, struct pulp_err *e)
 {
   char scope[16] = "";
   FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
@@ -29,10 +29,9 @@ int proc_eperm(const struct proc *p, const char *what, struct pulp_err *e)
     scope[strcspn(scope, "\n")] = '\0';
   }
   return err_set(e, -EPERM,
-                 "%s (pid %d): %s: permission denied (needs CAP_SYS_PTRACE, "
+                 "%s: permission denied (needs CAP_SYS_PTRACE, "
                  "or the same user with Yama ptrace_scope 0%s%s)",
-                 p->comm, p->pid, what, scope[0] ? "; ptrace_scope is " : "",
-                 scope);
+                 what, scope[0] ? "; ptrace_scope is " : "", scope);
 }
 
 int proc_open(pid_t pid, struct proc *p, struct pulp_err *e)
@@ -48,11 +47,11 @@ int proc_open(pid_t pid, struct proc *p, struct pulp_err *e)
   snprintf(p->comm, sizeof(p->comm), "?");
   snprintf(path, sizeof(path), "/proc/%d", (int)pid);
   if (pid <= 0 || stat(path, &st) < 0)
-    return err_set(e, -ESRCH, "pid %d: no such process", (int)pid);
+    return err_set(e, -ESRCH, "no such process");
   snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
   fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return err_set(e, -ESRCH, "pid %d: no such process", (int)pid);
+    return err_set(e, -ESRCH, "no such process");
   n = read(fd, p->comm, sizeof(p->comm) - 1);
   close(fd);
   p->comm[n > 0 ? n : 0] = '\0';
@@ -62,11 +61,10 @@ int proc_open(pid_t pid, struct proc *p, struct pulp_err *e)
   p->memfd = open(path, O_RDWR | O_CLOEXEC);
   if (p->memfd < 0) {
     if (errno == EACCES || errno == EPERM)
-      return proc_eperm(p, "opening its memory", e);
+      return proc_eperm("opening its memory", e);
     if (errno == ENOENT || errno == ESRCH)
-      return err_set(e, -ESRCH, "pid %d: no such process", (int)pid);
-    return err_sys(e, -errno, "%s (pid %d): opening %s", p->comm, (int)pid,
-                   path);
+      return err_set(e, -ESRCH, "no such process");
+    return err_sys(e, -errno, "opening %s", path);
   }
   return 0;
 }
@@ -90,7 +88,7 @@ int proc_maps(const struct proc *p, struct proc_map **maps, size_t *n,
   f = fopen(path, "re");
   if (!f)
     return err_sys(e, errno == ENOENT ? -ESRCH : -errno,
-                   "%s (pid %d): reading its memory map", p->comm, p->pid);
+                   "reading its memory map");
   while (getline(&line, &lcap, f) > 0) {
     struct proc_map *r;
     unsigned long long s, end, off;
@@ -195,7 +193,8 @@ size_t proc_build_id(const struct proc *p, uint64_t base, uint8_t *id,
   int have_load = 0;
 
   if (proc_read(p, base, &eh, sizeof(eh), NULL) ||
-      memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+      memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+      eh.e_ident[EI_CLASS] != ELFCLASS64 ||
       eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 64 ||
       proc_read(p, base + eh.e_phoff, ph, eh.e_phnum * sizeof(Elf64_Phdr),
                 NULL))
@@ -207,8 +206,8 @@ size_t proc_build_id(const struct proc *p, uint64_t base, uint8_t *id,
     }
   for (int i = 0; have_load && i < eh.e_phnum; i++) {
     uint8_t notes[1024];
-    size_t len = ph[i].p_filesz < sizeof(notes) ? ph[i].p_filesz
-                                                  : sizeof(notes);
+    size_t len =
+        ph[i].p_filesz < sizeof(notes) ? ph[i].p_filesz : sizeof(notes);
     size_t off = 0;
     if (ph[i].p_type != PT_NOTE ||
         proc_read(p, bias + ph[i].p_vaddr, notes, len, NULL))
@@ -246,12 +245,11 @@ int proc_read(const struct proc *p, uint64_t addr, void *buf, size_t len,
   if (n == (ssize_t)len)
     return 0;
   if (n < 0 && errno == EPERM)
-    return proc_eperm(p, "reading its memory", e);
+    return proc_eperm("reading its memory", e);
   if (n < 0 && errno == ESRCH)
-    return err_set(e, -ESRCH, "%s (pid %d): process exited", p->comm, p->pid);
-  return err_sys(e, n < 0 ? -errno : -EFAULT,
-                 "%s (pid %d): reading %zu bytes at %#llx", p->comm, p->pid,
-                 len, (unsigned long long)addr);
+    return err_set(e, -ESRCH, "process exited");
+  return err_sys(e, n < 0 ? -errno : -EFAULT, "reading %zu bytes at %#llx", len,
+                 (unsigned long long)addr);
 }
 
 int proc_write(const struct proc *p, uint64_t addr, const void *buf, size_t len,
@@ -261,9 +259,8 @@ int proc_write(const struct proc *p, uint64_t addr, const void *buf, size_t len,
 
   if (n == (ssize_t)len)
     return 0;
-  return err_sys(e, n < 0 ? -errno : -EIO,
-                 "%s (pid %d): writing %zu bytes at %#llx", p->comm, p->pid,
-                 len, (unsigned long long)addr);
+  return err_sys(e, n < 0 ? -errno : -EIO, "writing %zu bytes at %#llx", len,
+                 (unsigned long long)addr);
 }
 
 int proc_threads(const struct proc *p, pid_t **tids, size_t *n,
@@ -281,7 +278,7 @@ int proc_threads(const struct proc *p, pid_t **tids, size_t *n,
     free(t);
     if (dir)
       closedir(dir);
-    return err_set(e, -ESRCH, "%s (pid %d): process exited", p->comm, p->pid);
+    return err_set(e, -ESRCH, "process exited");
   }
   while ((d = readdir(dir))) {
     if (d->d_name[0] < '0' || d->d_name[0] > '9')

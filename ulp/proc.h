@@ -73,8 +73,8 @@ int proc_threads(const struct proc *p, pid_t **tids, size_t *n,
  * or 0 when it is gone. */
 char proc_thread_state(const struct proc *p, pid_t tid);
 
-/* Fills e with the permission error for operation what on p, with a hint
+/* Fills e with the permission error for operation what, with a hint
  * (CAP_SYS_PTRACE, Yama ptrace_scope). Returns -EPERM. */
-int proc_eperm(const struct proc *p, const char *what, struct pulp_err *e);
+int proc_eperm(const char *what, struct pulp_err *e);
 
 #endif

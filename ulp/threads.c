@@ -35,10 +35,9 @@ int thread_seize(const struct proc *p, pid_t tid, struct pulp_err *e)
     if (f)
       fclose(f);
     if (tracer)
-      return err_set(e, -EBUSY,
-                     "%s (pid %d): thread %d is already traced by pid %d",
-                     p->comm, p->pid, tid, tracer);
-    return proc_eperm(p, "attaching with ptrace", e);
+      return err_set(e, -EBUSY, "thread %d is already traced by pid %d", tid,
+                     tracer);
+    return proc_eperm("attaching with ptrace", e);
   }
   return err_sys(e, -errno, "thread %d: PTRACE_SEIZE", tid);
 }
@@ -122,7 +121,7 @@ int threads_attach(const struct proc *p, const pid_t *keep, size_t nkeep,
     ts->statfd = open(path, O_RDONLY | O_CLOEXEC);
     if (ts->statfd < 0) {
       ts->statfd = 0;
-      return err_set(e, -ESRCH, "%s (pid %d): process exited", p->comm, p->pid);
+      return err_set(e, -ESRCH, "process exited");
     }
   }
   rc = proc_threads(p, &tids, &n, e);
@@ -230,8 +229,7 @@ int threads_stop_all(const struct proc *p, const pid_t *keep, size_t nkeep,
     if (rc)
       goto fail;
   }
-  rc = err_set(e, -EAGAIN, "%s (pid %d): threads keep appearing", p->comm,
-               p->pid);
+  rc = err_set(e, -EAGAIN, "threads keep appearing");
 fail:
   threads_resume_all(ts, 0);
   return rc;

@@ -114,21 +114,6 @@ static int applicable(struct trigger *t, struct target *tg, int *done,
   return check_state(t, tg, done, e);
 }
 
-/* The reason part of a message: the lower layers name the process
- * ("app (pid 12): ..." or "pid 12: ..."), the report line names it once. */
-static const char *reason(pid_t pid, const char *msg)
-{
-  char tag[32];
-  const char *at;
-
-  snprintf(tag, sizeof(tag), "pid %d", (int)pid);
-  at = strstr(msg, tag);
-  if (at && (at == msg || (at > msg && at[-1] == '(')) &&
-      (at = strstr(at, ": ")) && at - msg < 96)
-    return at + 2;
-  return msg;
-}
-
 enum outcome { SUCCEEDED, SKIPPED, FAILED };
 
 /* One line per mentioned process (or one JSON object with --json). */
@@ -174,14 +159,14 @@ static int one_process(pid_t pid, void *arg)
     /* proc_open names the process when it got that far. */
     report(t,
            strcmp(tg.proc.comm, "?") && tg.proc.comm[0] ? tg.proc.comm : NULL,
-           pid, FAILED, reason(pid, e.msg));
+           pid, FAILED, e.msg);
     t->nfailed++;
     return 0;
   }
   rc = applicable(t, &tg, &done, &e);
   if (rc) {
     if (t->explicit_pid || t->verbose)
-      report(t, tg.proc.comm, pid, SKIPPED, reason(pid, e.msg));
+      report(t, tg.proc.comm, pid, SKIPPED, e.msg);
     t->nskipped++;
     target_close(&tg);
     return 0;
@@ -190,7 +175,7 @@ static int one_process(pid_t pid, void *arg)
             : hijack_run(&tg.proc, &t->hopts, PULP_OP_APPLY, t->req, t->reqlen,
                          NULL, &e);
   if (rc) {
-    report(t, tg.proc.comm, pid, FAILED, reason(pid, e.msg));
+    report(t, tg.proc.comm, pid, FAILED, e.msg);
     t->nfailed++;
   } else {
     report(t, tg.proc.comm, pid, SUCCEEDED, NULL);

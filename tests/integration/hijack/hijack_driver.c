@@ -105,7 +105,7 @@ int main(int argc, char **argv)
     proc_close(&p);
   }
   if (rc) {
-    fprintf(stderr, "hijack_driver: %s\n", e.msg);
+    fprintf(stderr, "hijack_driver: pid %s: %s\n", argv[argc - 1], e.msg);
     return 1;
   }
   printf("ok tid=%d attempts=%u freeze_us=%.1f total_us=%.1f\n", st.tid,
