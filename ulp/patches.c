@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -119,17 +118,7 @@ static int list_process(struct listing *l, pid_t pid, int explicit)
 static int visit(pid_t pid, void *arg)
 {
   struct listing *l = arg;
-  char path[64], comm[64] = "";
-  FILE *f;
 
-  snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-  if ((f = fopen(path, "re"))) {
-    if (fgets(comm, sizeof(comm), f))
-      comm[strcspn(comm, "\n")] = '\0';
-    fclose(f);
-  }
-  if (pid == getpid() || (l->pattern && fnmatch(l->pattern, comm, 0) != 0))
-    return 0;
   if (list_process(l, pid, 0) != ULP_EXIT_OK)
     l->errors++;
   return 0;
@@ -163,7 +152,7 @@ int cmd_patches(int argc, char **argv)
   if (l.pattern && isdigit((unsigned char)l.pattern[0]))
     status = list_process(&l, (pid_t)atoi(l.pattern), 1);
   else
-    target_each_runtime_process(visit, &l);
+    target_each_runtime_process(l.pattern, visit, &l);
   if (l.json) {
     printf("%s\n", json_object_to_json_string_ext(
                        l.arr, JSON_C_TO_STRING_PRETTY |

@@ -4,10 +4,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/elf_file.h"
 #include "core/remote.h"
@@ -135,7 +137,24 @@ int target_read_state(struct target *t, struct pulp_state *s,
   return err_set(e, -EAGAIN, "its state kept changing while read");
 }
 
-int target_each_runtime_process(int (*fn)(pid_t pid, void *arg), void *arg)
+static int name_matches(pid_t pid, const char *pattern)
+{
+  char path[64], comm[64] = "";
+  FILE *f;
+
+  if (!pattern)
+    return 1;
+  snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+  if ((f = fopen(path, "re"))) {
+    if (fgets(comm, sizeof(comm), f))
+      comm[strcspn(comm, "\n")] = '\0';
+    fclose(f);
+  }
+  return fnmatch(pattern, comm, 0) == 0;
+}
+
+int target_each_runtime_process(const char *pattern,
+                                int (*fn)(pid_t pid, void *arg), void *arg)
 {
   DIR *d = opendir("/proc");
   struct dirent *de;
@@ -152,6 +171,8 @@ int target_each_runtime_process(int (*fn)(pid_t pid, void *arg), void *arg)
     if (!isdigit((unsigned char)de->d_name[0]))
       continue;
     pid = (pid_t)atoi(de->d_name);
+    if (pid == getpid() || !name_matches(pid, pattern))
+      continue;
     snprintf(path, sizeof(path), "/proc/%d/maps", pid);
     if (!(f = fopen(path, "re")))
       continue;

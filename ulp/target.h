@@ -36,8 +36,10 @@ void target_each_livepatchable(struct target *t,
 int target_read_state(struct target *t, struct pulp_state *s,
                       struct pulp_err *e);
 
-/* Calls fn for every process that has the runtime mapped; stops early if
- * fn returns non-zero. */
-int target_each_runtime_process(int (*fn)(pid_t pid, void *arg), void *arg);
+/* Calls fn for every other process that has the runtime mapped and whose
+ * name matches the shell wildcard pattern (NULL: any); stops early if fn
+ * returns non-zero. */
+int target_each_runtime_process(const char *pattern,
+                                int (*fn)(pid_t pid, void *arg), void *arg);
 
 #endif

@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <limits.h>
@@ -195,23 +194,6 @@ static int is_number(const char *s)
   return 1;
 }
 
-static int by_name(pid_t pid, void *arg)
-{
-  struct trigger *t = arg;
-  char path[64], comm[64] = "";
-  FILE *f;
-
-  snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-  if ((f = fopen(path, "re"))) {
-    if (fgets(comm, sizeof(comm), f))
-      comm[strcspn(comm, "\n")] = '\0';
-    fclose(f);
-  }
-  if (pid == getpid() || fnmatch(t->pattern, comm, 0) != 0)
-    return 0;
-  return one_process(pid, arg);
-}
-
 static int build_request(struct trigger *t)
 {
   size_t len = 0, off = 0;
@@ -327,11 +309,8 @@ int cmd_trigger(int argc, char **argv)
   if (t.pattern && is_number(t.pattern)) {
     t.explicit_pid = 1;
     one_process((pid_t)atoi(t.pattern), &t);
-  } else if (t.pattern) {
-    target_each_runtime_process(by_name, &t);
   } else {
-    t.pattern = "*";
-    target_each_runtime_process(by_name, &t);
+    target_each_runtime_process(t.pattern, one_process, &t);
   }
   if (t.json) {
     printf("%s\n", json_object_to_json_string_ext(
