@@ -22,7 +22,7 @@ int cmd_check(int argc, char **argv)
   struct pulp_state *s;
   char want[2 * ULP_BUILD_ID_MAX + 1];
   pid_t pid = 0;
-  int c, quiet = 0, applied = 0;
+  int c, quiet = 0, applied = 0, status;
 
   optind = 1;
   while ((c = getopt_long(argc, argv, "p:qh", opts, NULL)) != -1) {
@@ -46,18 +46,9 @@ int cmd_check(int argc, char **argv)
     ulp_error(CMD, "%s", e.msg);
     return ULP_EXIT_USAGE;
   }
-  if (target_open(pid, &tg, &e)) {
-    ulp_error(CMD, "pid %d: %s", pid, e.msg);
+  if ((status = ulp_open_state(CMD, pid, &tg, &s))) {
     ulp_free(&u);
-    return ULP_EXIT_FAILED;
-  }
-  s = malloc(sizeof(*s));
-  if (!s || target_read_state(&tg, s, &e)) {
-    ulp_error(CMD, "%s (pid %d): %s", tg.proc.comm, pid, e.msg);
-    free(s);
-    target_close(&tg);
-    ulp_free(&u);
-    return ULP_EXIT_NOT_APPLICABLE;
+    return status;
   }
   ulp_hex(u.patch_build_id, u.patch_build_id_len, want);
   for (uint32_t i = 0; i < s->npatches; i++)

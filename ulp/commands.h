@@ -20,6 +20,16 @@ enum {
   ULP_EXIT_NOT_APPLICABLE = 3,
 };
 
+struct target;
+struct pulp_state;
+
+/* Opens process pid and reads its runtime's published state (*s,
+ * malloc'd). On failure prints one line and returns the exit status:
+ * ULP_EXIT_FAILED when the process cannot be opened, ULP_EXIT_NOT_APPLICABLE
+ * when it has no (readable) runtime. Returns 0 on success. */
+int ulp_open_state(const char *cmd, int pid, struct target *tg,
+                   struct pulp_state **s);
+
 /* Prints "ulp CMD: msg" to stderr. */
 void ulp_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "target.h"
 
 static const struct {
   const char *name;
@@ -31,6 +32,23 @@ void ulp_error(const char *cmd, const char *fmt, ...)
   vfprintf(stderr, fmt, ap);
   va_end(ap);
   fputc('\n', stderr);
+}
+
+int ulp_open_state(const char *cmd, int pid, struct target *tg,
+                   struct pulp_state **s)
+{
+  struct pulp_err e = {0};
+
+  if (target_open(pid, tg, &e)) {
+    ulp_error(cmd, "pid %d: %s", pid, e.msg);
+    return ULP_EXIT_FAILED;
+  }
+  if (target_read_state(tg, s, &e)) {
+    ulp_error(cmd, "%s (pid %d): %s", tg->proc.comm, pid, e.msg);
+    target_close(tg);
+    return ULP_EXIT_NOT_APPLICABLE;
+  }
+  return 0;
 }
 
 static void usage(FILE *out)

@@ -13,12 +13,11 @@ int cmd_messages(int argc, char **argv)
   static const struct option opts[] = {{"process", required_argument, 0, 'p'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
-  struct pulp_err e = {0};
   struct target tg;
   struct pulp_state *s;
   pid_t pid = 0;
   uint32_t start, n;
-  int c;
+  int c, status;
 
   optind = 1;
   while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
@@ -35,17 +34,8 @@ int cmd_messages(int argc, char **argv)
     fprintf(stderr, "Usage: ulp messages -p PID\n");
     return ULP_EXIT_USAGE;
   }
-  if (target_open(pid, &tg, &e)) {
-    ulp_error(CMD, "pid %d: %s", pid, e.msg);
-    return ULP_EXIT_FAILED;
-  }
-  s = malloc(sizeof(*s));
-  if (!s || target_read_state(&tg, s, &e)) {
-    ulp_error(CMD, "%s (pid %d): %s", tg.proc.comm, pid, e.msg);
-    free(s);
-    target_close(&tg);
-    return ULP_EXIT_NOT_APPLICABLE;
-  }
+  if ((status = ulp_open_state(CMD, pid, &tg, &s)))
+    return status;
   n = s->log_head < PULP_LOG_SIZE ? s->log_head : PULP_LOG_SIZE;
   start = s->log_head - n;
   if (s->log_head > PULP_LOG_SIZE) { /* skip the partial first line */

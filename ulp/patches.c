@@ -86,7 +86,7 @@ static void print_process(struct listing *l, struct target *tg,
 static int list_process(struct listing *l, pid_t pid, int explicit)
 {
   struct target tg;
-  struct pulp_state *s;
+  struct pulp_state *s = NULL;
   struct pulp_err e = {0};
   int status = ULP_EXIT_OK;
 
@@ -102,8 +102,7 @@ static int list_process(struct listing *l, pid_t pid, int explicit)
     target_close(&tg);
     return explicit ? ULP_EXIT_NOT_APPLICABLE : ULP_EXIT_OK;
   }
-  s = malloc(sizeof(*s));
-  if (s && target_read_state(&tg, s, &e) == 0) {
+  if (target_read_state(&tg, &s, &e) == 0) {
     print_process(l, &tg, s);
   } else {
     ulp_error(CMD, "%s (pid %d): %s", tg.proc.comm, pid, e.msg);

@@ -105,17 +105,12 @@ void target_each_livepatchable(struct target *t,
   }
 }
 
-int target_read_state(struct target *t, struct pulp_state *s,
-                      struct pulp_err *e)
+/* One consistent copy of the state at addr into s. */
+static int read_state_at(struct target *t, uint64_t addr, struct pulp_state *s,
+                         struct pulp_err *e)
 {
-  uint64_t addr;
   int rc;
 
-  if (!t->runtime)
-    return err_set(e, -ENOENT, "does not have libpulp.so loaded");
-  if ((rc = proc_symbol(&t->proc, t->maps, t->nmaps, t->runtime,
-                        PULP_STATE_SYMBOL, &addr, e)))
-    return rc;
   for (int tries = 0; tries < 1000; tries++) {
     uint32_t gen;
     if ((rc = proc_read(&t->proc, addr, s, sizeof(*s), e)))
@@ -135,6 +130,28 @@ int target_read_state(struct target *t, struct pulp_state *s,
     nanosleep(&(struct timespec){0, 100000}, NULL);
   }
   return err_set(e, -EAGAIN, "its state kept changing while read");
+}
+
+int target_read_state(struct target *t, struct pulp_state **out,
+                      struct pulp_err *e)
+{
+  struct pulp_state *s;
+  uint64_t addr;
+  int rc;
+
+  if (!t->runtime)
+    return err_set(e, -ENOENT, "does not have libpulp.so loaded");
+  if ((rc = proc_symbol(&t->proc, t->maps, t->nmaps, t->runtime,
+                        PULP_STATE_SYMBOL, &addr, e)))
+    return rc;
+  if (!(s = malloc(sizeof(*s))))
+    return err_set(e, -ENOMEM, "out of memory");
+  if ((rc = read_state_at(t, addr, s, e))) {
+    free(s);
+    return rc;
+  }
+  *out = s;
+  return 0;
 }
 
 static int name_matches(pid_t pid, const char *pattern)

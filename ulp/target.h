@@ -32,8 +32,9 @@ void target_each_livepatchable(struct target *t,
                                void (*fn)(const char *path, void *arg),
                                void *arg);
 
-/* Reads the runtime's published state (seqlock; retried while written). */
-int target_read_state(struct target *t, struct pulp_state *s,
+/* Reads the runtime's published state (seqlock; retried while written)
+ * into *out, malloc'd. */
+int target_read_state(struct target *t, struct pulp_state **out,
                       struct pulp_err *e);
 
 /* Calls fn for every other process that has the runtime mapped and whose

@@ -63,8 +63,8 @@ static int in_state(const struct pulp_state *s, const struct ulp_patch *u)
 static int check_state(struct trigger *t, struct target *tg, int *done,
                        struct pulp_err *e)
 {
-  struct pulp_state *s = malloc(sizeof(*s));
-  int rc = s ? target_read_state(tg, s, e) : -ENOMEM;
+  struct pulp_state *s = NULL;
+  int rc = target_read_state(tg, &s, e);
 
   *done = !t->revert_all;
   for (size_t i = 0; !rc && i < t->nfiles; i++) {
