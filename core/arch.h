@@ -35,8 +35,9 @@ struct pulp_arch_layout {
   /* Flags that make a library live-patchable with this arch's compiler. */
   const char *cflags;
   const char *ldflags;
-  /* TLS: offset bias of tls_index.ti_offset (TLS_DTV_OFFSET). */
-  uint64_t tls_dtv_offset;
+  /* RELATIVE relocation type (R_*_RELATIVE): how a PIC object's
+   * __patchable_function_entries holds its addresses. */
+  uint32_t reloc_relative;
 
   /* Classifies the pad of the function at func; a negative return means
    * "not a live-patchable entry" with the reason in e. */
@@ -52,6 +53,12 @@ struct pulp_arch_layout {
   /* ulp post: turns a RAW pad into a CLEAN one, in place; 0 if changed,
    * 1 if already clean, negative if not a pad. */
   int (*normalise)(uint8_t *win, uint64_t func, struct pulp_err *e);
+  /* The bytes the runtime stores at a patch's TLS reference (a '#%' line
+   * of a descriptor) for the variable at offset off in the TLS block of
+   * module modid (dlpi_tls_modid), in the form the patch object's code
+   * passes to this ABI's TLS resolver (docs/pad-layouts.md). Returns the
+   * length written to out, at most 16. */
+  size_t (*tls_ref)(uint64_t modid, uint64_t off, uint8_t out[16]);
 };
 
 /* The backend for an ELF machine, or NULL. */

@@ -27,6 +27,13 @@ void arch_live_free(struct arch_live_thread *t);
 uint64_t arch_live_pc(const struct arch_live_thread *t);
 uint64_t arch_live_sp(const struct arch_live_thread *t);
 
+/* The return address a function keeps in a register until its prologue
+ * saves it (ppc64le LR, s390x r14), or 0 where a call pushes it on the
+ * stack (x86_64). Thread choice treats it like a return address on the
+ * stack: a thread stopped in a leaf function the allocator called is
+ * inside the allocator. */
+uint64_t arch_live_link_reg(const struct arch_live_thread *t);
+
 /* Only the program counter of a stopped thread (cheap: no FP state). */
 int arch_live_get_pc(pid_t tid, uint64_t *pc, struct pulp_err *e);
 
@@ -51,7 +58,17 @@ int arch_live_setup_call(pid_t tid, const struct arch_live_thread *t,
 int arch_live_restore(pid_t tid, const struct arch_live_thread *t,
                       struct pulp_err *e);
 
-/* ---- runtime side (arch/<arch>/trampoline.S) ----------------------- */
+/* ---- runtime side (arch/<arch>/call_target.c, trampoline.S) -------- */
+
+/* The address the redirected entry of func must branch to so that its
+ * calls run new_fn with the calling convention intact: new_fn itself where
+ * a plain branch keeps the ABI (x86_64, s390x), or a trampoline the
+ * runtime owns (ppc64le: it restores the caller's TOC and return address
+ * after the call, docs/pad-layouts.md). Anything it prepares is reachable
+ * only once the plan's writes are committed; the same (func, new_fn) pair
+ * gets the same target again. Fails only when no trampoline is left. */
+int arch_live_call_target(uint64_t func, uint64_t new_fn, uint64_t *target,
+                          struct pulp_err *e);
 
 /* Where the tool points the borrowed thread: blocks signals, calls
  * pulp_remote_handle() on the hijack stack and, when that returns, restores

@@ -1,6 +1,8 @@
 /* The tool's ELF reader over libelf. See elf_file.h. */
 #include "elf_file.h"
 
+#include "arch.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -460,15 +462,9 @@ int elf_file_write(struct elf_file *f, uint64_t vaddr, const void *buf,
 
 static uint64_t relative_reloc_type(uint16_t machine)
 {
-  switch (machine) {
-  case EM_X86_64:
-    return 8; /* R_X86_64_RELATIVE */
-  case EM_PPC64:
-    return 22; /* R_PPC64_RELATIVE */
-  case EM_S390:
-    return 12; /* R_390_RELATIVE */
-  }
-  return (uint64_t)-1;
+  const struct pulp_arch_layout *L = arch_layout(machine);
+
+  return L ? L->reloc_relative : (uint64_t)-1;
 }
 
 /* In a shared object a pointer's value may live only in its RELA addend:

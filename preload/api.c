@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/remote.h"
+#include "core/control_abi.h"
 #include "core/state_abi.h"
 #include "engine.h"
 #include "local_commit.h"

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/arch.h"
+#include "core/arch_live.h"
 #include "core/ulp_format.h"
 #include "images.h"
 #include "state.h"
@@ -147,9 +148,9 @@ static int fill_refs(const struct pulp_arch_layout *L, struct rt_patch *p)
     const struct ulp_ref *r = &p->ulp.refs[i];
     void *at = (void *)(p->patch_base + r->patch_off);
     if (r->tls) {
-      /* A tls_index the patch passes to __tls_get_addr. */
-      uint64_t ti[2] = {p->target.tls_modid, r->target_off - L->tls_dtv_offset};
-      memcpy(at, ti, sizeof(ti));
+      /* What the patch passes to the ABI's TLS resolver. */
+      uint8_t ti[16];
+      memcpy(at, ti, L->tls_ref(p->target.tls_modid, r->target_off, ti));
     } else {
       uintptr_t v = p->target.base + r->target_off;
       /* An exported variable may live elsewhere: a PIE executable that uses
@@ -315,6 +316,8 @@ static int plan_function(const struct pulp_arch_layout *L, uintptr_t addr,
   uintptr_t before = effective(&applied, addr);
   uintptr_t after = effective(&txn.next, addr);
   const uint8_t *win = (const uint8_t *)addr - L->pre_len;
+  uint64_t target;
+  int rc;
 
   if (before == after)
     return 0;
@@ -325,8 +328,10 @@ static int plan_function(const struct pulp_arch_layout *L, uintptr_t addr,
     return err_set(e, -E2BIG, "more than %d functions in one operation",
                    PULP_PLAN_MAX);
   txn.planned[txn.nplanned++] = addr;
-  return after ? L->redirect(win, addr, after, &txn.plan, e)
-               : L->restore(win, addr, &txn.plan, e);
+  if (!after)
+    return L->restore(win, addr, &txn.plan, e);
+  rc = arch_live_call_target(addr, after, &target, e);
+  return rc ? rc : L->redirect(win, addr, target, &txn.plan, e);
 }
 
 static int plan_list(const struct pulp_arch_layout *L,

@@ -18,7 +18,7 @@
 
 #include "core/arch_live.h"
 #include "core/plan.h"
-#include "core/remote.h"
+#include "core/control_abi.h"
 #include "engine.h"
 
 #define DEFAULT_TIMEOUT_MS 5000

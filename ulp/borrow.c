@@ -129,7 +129,8 @@ static int try_thread(struct hj *h, pid_t tid, struct pulp_err *e)
   pc = arch_live_pc(t);
   if (in_range(&h->runtime, pc) || in_range(&h->ldso, pc) ||
       in_rseq_section(h, tid, pc) ||
-      unsafe_code_find(h->p, &h->unsafe, pc, arch_live_sp(t))) {
+      unsafe_code_find(h->p, &h->unsafe, pc, arch_live_link_reg(t),
+                       arch_live_sp(t))) {
     arch_live_free(t);
     ptrace(PTRACE_DETACH, tid, 0, 0);
     return 0;

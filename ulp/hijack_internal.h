@@ -11,7 +11,7 @@
 
 #include "core/arch_live.h"
 #include "core/plan.h"
-#include "core/remote.h"
+#include "core/control_abi.h"
 #include "hijack.h"
 #include "proc.h"
 #include "unsafe_code.h"

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "core/elf_file.h"
-#include "core/remote.h"
+#include "core/control_abi.h"
 
 int target_open(pid_t pid, struct target *t, struct pulp_err *e)
 {

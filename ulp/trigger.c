@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "core/remote.h"
+#include "core/control_abi.h"
 #include "core/ulp_format.h"
 #include "hijack.h"
 #include "target.h"

@@ -66,11 +66,13 @@ static const char *lookup(const struct unsafe_code *u, uint64_t a, int ret)
 }
 
 const char *unsafe_code_find(const struct proc *p, const struct unsafe_code *u,
-                             uint64_t pc, uint64_t sp)
+                             uint64_t pc, uint64_t link, uint64_t sp)
 {
   uint64_t words[512];
   const char *hit = lookup(u, pc, 0);
 
+  if (!hit && link)
+    hit = lookup(u, link, 1);
   for (uint64_t at = sp & ~7ull; !hit && at < (sp & ~7ull) + STACK_SCAN_BYTES;
        at += sizeof(words)) {
     /* Stop at the end of the stack mapping (the read fails there). */

@@ -26,10 +26,11 @@ struct unsafe_code {
 void unsafe_code_load(const struct proc *p, const struct proc_map *maps,
                       size_t n, struct unsafe_code *u);
 
-/* The name of the unsafe function the thread (pc, sp) is inside, or NULL.
- * Scans the live stack conservatively: a false hit only makes the tool try
- * another thread or wait. */
+/* The name of the unsafe function the thread (pc, link, sp) is inside, or
+ * NULL; link is the return address a leaf function keeps in a register
+ * (arch_live_link_reg), 0 if none. Scans the live stack conservatively: a
+ * false hit only makes the tool try another thread or wait. */
 const char *unsafe_code_find(const struct proc *p, const struct unsafe_code *u,
-                             uint64_t pc, uint64_t sp);
+                             uint64_t pc, uint64_t link, uint64_t sp);
 
 #endif

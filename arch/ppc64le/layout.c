@@ -282,6 +282,15 @@ static int normalise(uint8_t *win, uint64_t func, struct pulp_err *e)
   return 0;
 }
 
+/* A tls_index {module, offset - TLS_DTV_OFFSET} for __tls_get_addr: the
+ * ppc64 ABI biases DTV pointers by 0x8000. */
+static size_t tls_ref(uint64_t modid, uint64_t off, uint8_t out[16])
+{
+  put_le64(out, modid);
+  put_le64(out + 8, off - 0x8000);
+  return 16;
+}
+
 const struct pulp_arch_layout pulp_layout_ppc64le = {
     .name = "ppc64le",
     .machine = EM_PPC64,
@@ -291,9 +300,10 @@ const struct pulp_arch_layout pulp_layout_ppc64le = {
     /* -pg only at compile time: on a link line GCC adds gcrt1.o. */
     .cflags = "-pg -mprofile-kernel -fpatchable-function-entry=16,16",
     .ldflags = PULP_PPC64LE_MCOUNT_STUB,
-    .tls_dtv_offset = 0x8000,
+    .reloc_relative = 22, /* R_PPC64_RELATIVE */
     .check = check,
     .redirect = redirect,
     .restore = restore,
     .normalise = normalise,
+    .tls_ref = tls_ref,
 };

@@ -249,6 +249,15 @@ static int normalise(uint8_t *win, uint64_t func, struct pulp_err *e)
   return r < 0 ? r : 1;
 }
 
+/* A big-endian tls_index {module, offset} (unbiased). s390x code reaches
+ * TLS through __tls_get_offset (docs/pad-layouts.md). */
+static size_t tls_ref(uint64_t modid, uint64_t off, uint8_t out[16])
+{
+  put_be64(out, modid);
+  put_be64(out + 8, off);
+  return 16;
+}
+
 const struct pulp_arch_layout pulp_layout_s390x = {
     .name = "s390x",
     .machine = EM_S390,
@@ -257,12 +266,10 @@ const struct pulp_arch_layout pulp_layout_s390x = {
     .post_len = S390_POST_LEN,
     .cflags = "-fpatchable-function-entry=8,8 -mhotpatch=0,3",
     .ldflags = "",
-    /* tls_index.ti_offset is unbiased on s390x, but code reaches TLS through
-     * __tls_get_offset (argument: the GOT offset of the tls_index, %r12 the
-     * GOT; result: offset from the thread pointer), not __tls_get_addr. */
-    .tls_dtv_offset = 0,
+    .reloc_relative = 12, /* R_390_RELATIVE */
     .check = check,
     .redirect = redirect,
     .restore = restore,
     .normalise = normalise,
+    .tls_ref = tls_ref,
 };

@@ -198,6 +198,14 @@ static int x86_normalise(uint8_t *win, uint64_t func, struct pulp_err *e)
   return 0;
 }
 
+/* A tls_index {module, offset} for __tls_get_addr (TLS_DTV_OFFSET 0). */
+static size_t x86_tls_ref(uint64_t modid, uint64_t off, uint8_t out[16])
+{
+  put_le64(out, modid);
+  put_le64(out + 8, off);
+  return 16;
+}
+
 const struct pulp_arch_layout pulp_layout_x86_64 = {
     .name = "x86_64",
     .machine = EM_X86_64,
@@ -206,9 +214,10 @@ const struct pulp_arch_layout pulp_layout_x86_64 = {
     .post_len = ENDBR_LEN + 2,
     .cflags = "-fpatchable-function-entry=16,14",
     .ldflags = "",
-    .tls_dtv_offset = 0,
+    .reloc_relative = 8, /* R_X86_64_RELATIVE */
     .check = x86_check,
     .redirect = x86_redirect,
     .restore = x86_restore,
     .normalise = x86_normalise,
+    .tls_ref = x86_tls_ref,
 };

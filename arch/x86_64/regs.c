@@ -127,6 +127,12 @@ uint64_t arch_live_sp(const struct arch_live_thread *t)
   return t->regs.rsp;
 }
 
+uint64_t arch_live_link_reg(const struct arch_live_thread *t)
+{
+  (void)t;
+  return 0; /* call pushes the return address */
+}
+
 int arch_live_get_pc(pid_t tid, uint64_t *pc, struct pulp_err *e)
 {
   struct user_regs_struct r;

@@ -319,7 +319,7 @@ static void flags_are_the_mprofile_kernel_scheme(void **state)
   assert_int_equal(L->machine, EM_PPC64);
   assert_false(L->big_endian);
   assert_int_equal(L->pre_len, 64);
-  assert_int_equal(L->tls_dtv_offset, 0x8000);
+  assert_int_equal(L->reloc_relative, 22);
   assert_non_null(strstr(L->cflags, "-mprofile-kernel"));
   assert_non_null(strstr(L->cflags, "-fpatchable-function-entry=16,16"));
   assert_non_null(strstr(L->ldflags, "mcount_stub"));

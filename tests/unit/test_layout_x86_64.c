@@ -267,7 +267,7 @@ static void flags_are_the_patchable_entry_scheme(void **state)
   (void)state;
   assert_int_equal(L->machine, EM_X86_64);
   assert_int_equal(L->pre_len, 14);
-  assert_int_equal(L->tls_dtv_offset, 0);
+  assert_int_equal(L->reloc_relative, 8);
   assert_non_null(strstr(L->cflags, "-fpatchable-function-entry=16,14"));
   assert_ptr_equal(arch_layout(EM_X86_64), L);
 }

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/remote.h"
+#include "core/control_abi.h"
 #include "test_engine.h"
 #include "ulp/hijack.h"
 #include "ulp/proc.h"

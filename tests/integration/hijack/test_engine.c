@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "core/remote.h"
+#include "core/control_abi.h"
 #include "preload/engine.h"
 #include "test_engine.h"
 

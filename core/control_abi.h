@@ -4,8 +4,8 @@
  * the mapped runtime plus its load base, and reads/writes it with
  * process_vm_readv / /proc/PID/mem. Tool and runtime must be the same build:
  * the tool refuses a control block whose abi_version differs. */
-#ifndef PULP_CORE_REMOTE_H
-#define PULP_CORE_REMOTE_H
+#ifndef PULP_CORE_CONTROL_ABI_H
+#define PULP_CORE_CONTROL_ABI_H
 
 #include <stdint.h>
 
