@@ -43,3 +43,7 @@ for i in $(seq 40); do
 done
 echo "  ulp trigger:            $(median "${times[@]}")"
 echo "  /bin/true (exec floor): $(median "${base[@]}")"
+
+# The same call overhead on the cross-built architectures, under qemu-user
+# (only where scripts/test.sh or cross-compile-check.sh built them).
+bash "$top/bench/run-emulated.sh" "$(dirname "$build")"

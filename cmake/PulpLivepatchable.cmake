@@ -14,6 +14,10 @@ function(pulp_livepatchable target)
   if(TARGET ulp)
     add_dependencies(${target} ulp)
   endif()
+  # Inside Pulp's own build the ppc64le ldflags name the build's stub.
+  if(TARGET pulp_mcount_stub)
+    add_dependencies(${target} pulp_mcount_stub)
+  endif()
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND ${PULP_ULP_EMULATOR} ${PULP_ULP} post -q $<TARGET_FILE:${target}>
     COMMENT "ulp post ${target}"

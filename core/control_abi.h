@@ -12,7 +12,7 @@
 #define PULP_RUNTIME_NAME "libpulp.so" /* file name prefix of the runtime */
 #define PULP_CONTROL_SYMBOL "__pulp_control"
 #define PULP_CONTROL_MAGIC 0x314e4f43504c5550ull /* "PULPCON1" little end */
-#define PULP_CONTROL_ABI 1
+#define PULP_CONTROL_ABI 2
 
 #define PULP_REQUEST_MAX 8192
 #define PULP_CTX_MAX 8192 /* saved register context, arch-defined layout */
@@ -44,18 +44,20 @@ struct pulp_control {
   int32_t result;             /* 0 or negative errno */
   uint32_t commit_timeout_ms; /* runtime waits this long in PREPARED */
   uint32_t request_len;
-  uint64_t plan_addr; /* struct pulp_plan *, valid in PREPARED */
-  uint64_t stack_top; /* 16-aligned top of the hijack stack */
-  uint64_t entry;     /* address of the arch entry trampoline */
-  uint32_t tool_pid;  /* pid of the driving tool (diagnostics and
-                         reclaiming a block left by a dead tool); the
-                         runtime detects tool death via TracerPid */
-  uint32_t tid;       /* the borrowed thread */
-  uint32_t writing;   /* tool: set (every thread stopped) before the
-                         first plan write; a runtime that aborts on
-                         its own finds it set only if the tool died
-                         mid-commit, and then undoes the writes */
-  uint32_t reserved;
+  uint64_t plan_addr;  /* struct pulp_plan *, valid in PREPARED */
+  uint64_t stack_top;  /* 16-aligned top of the hijack stack */
+  uint64_t entry;      /* address of the arch entry trampoline */
+  uint32_t tool_pid;   /* pid of the driving tool, in its own pid
+                          namespace: diagnostics only. Tool death is seen
+                          through the borrowed thread's TracerPid */
+  uint32_t tid;        /* the borrowed thread */
+  uint32_t writing;    /* tool: set (every thread stopped) before the
+                          first plan write; a runtime that aborts on
+                          its own finds it set only if the tool died
+                          mid-commit, and then undoes the writes */
+  uint32_t generation; /* tool: +1 by each tool that claims the block
+                          (every thread stopped); a tool that finds it
+                          changed since its first look lost the race */
   char error[512];
   uint8_t request[PULP_REQUEST_MAX];
   uint8_t ctx[PULP_CTX_MAX] __attribute__((aligned(64)));

@@ -107,7 +107,7 @@ static int parse_ref(struct dsc *d, char *s, int line, struct pulp_err *e,
                      const char *path)
 {
   struct dsc_ref *r;
-  char *f[4];
+  char *f[4] = {0}; /* -O3 cannot see that n == 4 sets all */
   int n = 0;
   int tls = 0;
 

@@ -9,7 +9,7 @@
 
 #define PULP_STATE_SYMBOL "__pulp_state"
 #define PULP_STATE_MAGIC 0x3154415453504c50ull /* "PLPSTAT1" */
-#define PULP_STATE_ABI 1
+#define PULP_STATE_ABI 2
 #define PULP_STATE_MAX_PATCHES 64
 #define PULP_LOG_SIZE 16384
 
@@ -32,6 +32,16 @@ struct pulp_state {
   uint32_t log_head; /* total bytes ever logged; log is a ring */
   struct pulp_state_patch patches[PULP_STATE_MAX_PATCHES];
   char log[PULP_LOG_SIZE];
+  /* Non-empty when an operator disabled live patching in this process
+   * (LIBPULP_DISABLE_ON_PATH/USERS/GROUPS, libpulp(7)): why. The runtime
+   * then refuses every request; the tool skips the process with this. */
+  char disabled[256];
 };
+
+/* Why live patching is disabled in the process that published s, or NULL. */
+static inline const char *pulp_state_disabled(const struct pulp_state *s)
+{
+  return s->disabled[0] ? s->disabled : (const char *)0;
+}
 
 #endif

@@ -3,12 +3,14 @@
 #include "ulp_format.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "libpulp_container.h"
 #include "sha256.h"
 
 enum ulp_tag {
@@ -352,7 +354,10 @@ int ulp_decode(const uint8_t *buf, size_t len, struct ulp_patch *p,
   return 0;
 }
 
-int ulp_read_file(const char *path, struct ulp_patch *p, struct pulp_err *e)
+/* Reads the file; a patch container (an ELF file: libpulp_container.h) is
+ * decoded from its sections with itself as the patch object. */
+int ulp_read_file_ex(const char *path, uint32_t want, struct ulp_patch *p,
+                     int *container, struct pulp_err *e)
 {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   struct stat st;
@@ -360,10 +365,13 @@ int ulp_read_file(const char *path, struct ulp_patch *p, struct pulp_err *e)
   size_t got = 0;
   int rc;
 
+  memset(p, 0, sizeof(*p));
+  if (container)
+    *container = ULP_CONTAINER_NONE;
   if (fd < 0)
     return err_sys(e, -errno, "%s", path);
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-      (uint64_t)st.st_size > ULP_MAX_FILE) {
+      (uint64_t)st.st_size > ULP_MAX_CONTAINER) {
     close(fd);
     return err_set(e, -EBADMSG, "%s: not a regular patch file", path);
   }
@@ -379,11 +387,35 @@ int ulp_read_file(const char *path, struct ulp_patch *p, struct pulp_err *e)
     got += (size_t)n;
   }
   close(fd);
-  rc = ulp_decode(buf, got, p, e);
+  if (ulp_is_elf(buf, got)) {
+    char *abs = realpath(path, NULL);
+    enum ulp_container type;
+    rc = ulp_container_decode(buf, got, abs ? abs : path, want, p, &type, e);
+    if (container)
+      *container = (int)type;
+    free(abs);
+  } else if (got > ULP_MAX_FILE) {
+    rc = err_set(e, -EBADMSG, "not a regular patch file");
+  } else {
+    rc = ulp_decode(buf, got, p, e);
+    if (!rc && want == ULP_KIND_REVERT)
+      p->kind = ULP_KIND_REVERT; /* a revert needs only the identity */
+  }
   free(buf);
   if (rc)
     err_ctx(e, "%s", path);
   return rc;
+}
+
+int ulp_read_file_kind(const char *path, uint32_t want, struct ulp_patch *p,
+                       struct pulp_err *e)
+{
+  return ulp_read_file_ex(path, want, p, NULL, e);
+}
+
+int ulp_read_file(const char *path, struct ulp_patch *p, struct pulp_err *e)
+{
+  return ulp_read_file_ex(path, 0, p, NULL, e);
 }
 
 void ulp_free(struct ulp_patch *p)

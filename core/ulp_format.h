@@ -15,6 +15,7 @@
 #define ULP_HEADER_LEN 48 /* magic 8, version 4, length 4, sha256 32 */
 #define ULP_BUILD_ID_MAX 64
 #define ULP_MAX_FILE (16u << 20)
+#define ULP_MAX_CONTAINER (256u << 20) /* a patch .so carrying metadata */
 
 enum ulp_kind { ULP_KIND_APPLY = 1, ULP_KIND_REVERT = 2 };
 
@@ -71,8 +72,22 @@ int ulp_encode(const struct ulp_patch *p, uint8_t **out, size_t *len,
 int ulp_decode(const uint8_t *buf, size_t len, struct ulp_patch *p,
                struct pulp_err *e);
 
-/* Reads and decodes a file. */
+/* Reads and decodes a file: a .ulp/.rev, or a patch container (a patch
+ * .so carrying its metadata: libpulp_container.h), which is then its own
+ * patch object (patch_path is the container's absolute path). */
 int ulp_read_file(const char *path, struct ulp_patch *p, struct pulp_err *e);
+
+/* The same, choosing the half: want 0 reads the patch as the file states
+ * it; ULP_KIND_REVERT its revert (a container's .ulp.rev, or any patch
+ * turned into the revert of itself: a revert needs only the patch's
+ * build-id). For `ulp trigger --revert FILE`. */
+int ulp_read_file_kind(const char *path, uint32_t want, struct ulp_patch *p,
+                       struct pulp_err *e);
+
+/* The same, telling which kind of file it was (*container: enum
+ * ulp_container of libpulp_container.h; may be NULL). */
+int ulp_read_file_ex(const char *path, uint32_t want, struct ulp_patch *p,
+                     int *container, struct pulp_err *e);
 
 void ulp_free(struct ulp_patch *p);
 

@@ -34,6 +34,7 @@ static const struct command commands[] = {
     {"unload", klp_cmd_unload, "disable a live patch and remove its module"},
     {"downgrade", klp_cmd_downgrade,
      "go back to the previous cumulative patch from the patch store"},
+    {"boot", klp_cmd_boot, "what the boot service loads (--load: load it)"},
 };
 
 static void usage(FILE *f)

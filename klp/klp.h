@@ -37,6 +37,7 @@ int klp_cmd_blocking(struct klp_ctx *ctx, int argc, char **argv);
 int klp_cmd_load(struct klp_ctx *ctx, int argc, char **argv);
 int klp_cmd_unload(struct klp_ctx *ctx, int argc, char **argv);
 int klp_cmd_downgrade(struct klp_ctx *ctx, int argc, char **argv);
+int klp_cmd_boot(struct klp_ctx *ctx, int argc, char **argv);
 
 /* The whole command line; main() only calls this. */
 int klp_main(int argc, char **argv);

@@ -15,9 +15,11 @@
 
 #include "core/arch.h"
 #include "core/arch_live.h"
+#include "core/libname.h"
 #include "core/ulp_format.h"
 #include "images.h"
 #include "state.h"
+#include "switches.h"
 
 struct rt_func {
   uintptr_t addr;     /* function in the target */
@@ -90,12 +92,6 @@ static void patch_free(struct rt_patch *p)
   ulp_free(&p->ulp);
   free(p->funcs);
   free(p);
-}
-
-static const char *base_name(const char *p)
-{
-  const char *s = strrchr(p, '/');
-  return s ? s + 1 : p;
 }
 
 /* The effective replacement of addr in list l: the newest patch wins. */
@@ -271,12 +267,14 @@ static int revert_patch(struct ulp_patch *u, struct pulp_err *e)
   return err_set(e, -ENOENT, "%s: patch is not applied", u->name);
 }
 
+/* lib as the user wrote it: the patch's target name, or any name of the
+ * loaded library it patches (core/libname.h), as `ulp trigger` matched. */
 static void revert_all(const char *lib)
 {
   for (size_t i = txn.next.n; i-- > 0;) {
     struct rt_patch *p = txn.next.v[i];
-    if (strcmp(base_name(p->ulp.target), base_name(lib)) == 0 ||
-        strcmp(base_name(p->target.name), base_name(lib)) == 0)
+    if (pulp_lib_matches(lib, p->ulp.target, NULL) ||
+        images_matches(&p->target, lib))
       list_remove_at(&txn.next, i);
   }
   rt_log("revert-all %s prepared", lib);
@@ -292,9 +290,11 @@ static int do_item(const struct pulp_arch_layout *L, const char *item,
     revert_all(item + 1);
     return 0;
   }
-  if (item[0] != PULP_REQ_FILE)
+  if (item[0] != PULP_REQ_FILE && item[0] != PULP_REQ_REVERT_FILE)
     return err_set(e, -EINVAL, "bad request item");
-  if ((rc = ulp_read_file(item + 1, &u, e)))
+  if ((rc = ulp_read_file_kind(
+           item + 1, item[0] == PULP_REQ_REVERT_FILE ? ULP_KIND_REVERT : 0, &u,
+           e)))
     return rc;
   if (u.machine != L->machine) {
     ulp_free(&u);
@@ -390,6 +390,10 @@ int engine_prepare(uint32_t op, const uint8_t *req, size_t len,
   int rc = 0;
 
   (void)op;
+  if ((rc = switches_refuse(e))) {
+    rt_log("refused: %s", e->msg);
+    return rc;
+  }
   if (pthread_mutex_trylock(&engine_lock) != 0)
     return err_set(e, -EBUSY, "another patch operation is in progress");
   memset(&txn.plan, 0, sizeof(txn.plan));

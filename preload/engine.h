@@ -14,8 +14,11 @@
 
 /* A request is a sequence of NUL-terminated items, applied in order:
  *   "F<path>"  a .ulp (apply) or .rev (revert) file
+ *   "R<path>"  revert the patch in this file (trigger --revert: a
+ *              container's .ulp.rev, or a .ulp as the revert of itself)
  *   "L<lib>"   revert every patch on library lib (basename or soname) */
 #define PULP_REQ_FILE 'F'
+#define PULP_REQ_REVERT_FILE 'R'
 #define PULP_REQ_REVERT_ALL 'L'
 
 /* Builds the plan for req; on success the engine holds the transaction

@@ -3,9 +3,13 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <limits.h>
 #include <link.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "core/libname.h"
 
 struct find_ctx {
   const uint8_t *id;
@@ -41,18 +45,60 @@ static size_t note_build_id(const struct dl_phdr_info *info, uint8_t *out,
   return 0;
 }
 
-static const char *base_name(const char *p)
+/* DT_SONAME from the image's dynamic section. The loader relocated the
+ * section's addresses in place unless it is read-only; a value below the
+ * load bias was left as a link-time address. */
+static const char *soname_of(const struct dl_phdr_info *info)
 {
-  const char *s = strrchr(p, '/');
-  return s ? s + 1 : p;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    const ElfW(Dyn) * d;
+    uintptr_t strtab = 0, soname = 0;
+    int has = 0;
+    if (ph->p_type != PT_DYNAMIC)
+      continue;
+    for (d = (const ElfW(Dyn) *)(info->dlpi_addr + ph->p_vaddr);
+         d->d_tag != DT_NULL; d++)
+      if (d->d_tag == DT_STRTAB)
+        strtab = d->d_un.d_ptr;
+      else if (d->d_tag == DT_SONAME)
+        soname = d->d_un.d_val, has = 1;
+    if (!has || !strtab)
+      return "";
+    if (strtab < info->dlpi_addr)
+      strtab += info->dlpi_addr;
+    return (const char *)(strtab + soname);
+  }
+  return "";
 }
 
 static void fill(struct dl_phdr_info *info, struct rt_image *out)
 {
   out->base = info->dlpi_addr;
   out->name = info->dlpi_name ? info->dlpi_name : "";
+  out->soname = soname_of(info);
   out->tls_modid = info->dlpi_tls_modid;
   out->build_id_len = note_build_id(info, out->build_id, sizeof(out->build_id));
+}
+
+int images_matches(const struct rt_image *img, const char *name)
+{
+  char file[PATH_MAX];
+  const char *path = img->name;
+  ssize_t k;
+
+  if (!*path) { /* the main executable */
+    k = readlink("/proc/self/exe", file, sizeof(file) - 1);
+    if (k <= 0)
+      return 0;
+    file[k] = '\0';
+    return pulp_lib_matches(name, file, img->soname);
+  }
+  if (pulp_lib_matches(name, path, img->soname))
+    return 1;
+  /* The versioned file behind a soname link (what /proc/PID/maps shows,
+   * so what `ulp trigger` matched). */
+  return realpath(path, file) && pulp_lib_matches(name, file, NULL);
 }
 
 static int visit(struct dl_phdr_info *info, size_t size, void *arg)
@@ -65,18 +111,8 @@ static int visit(struct dl_phdr_info *info, size_t size, void *arg)
   if (c->id) {
     if (img.build_id_len != c->len || memcmp(img.build_id, c->id, c->len))
       return 0;
-  } else {
-    const char *n = img.name;
-    char exe[4096];
-    if (!*n) {
-      ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-      if (k <= 0)
-        return 0;
-      exe[k] = '\0';
-      n = exe;
-    }
-    if (strcmp(base_name(n), base_name(c->name)) != 0)
-      return 0;
+  } else if (!images_matches(&img, c->name)) {
+    return 0;
   }
   *c->out = img;
   c->found = 1;

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,4 +220,48 @@ done:
   memcpy(pulp_arch_self_ctx, c->ctx, PULP_CTX_MAX);
   if (!cas_state(PULP_RS_DONE, PULP_RS_IDLE))
     rt_log("remote: control block changed under a self-restore");
+}
+
+/* fork() while a trigger is in flight (docs/apply-protocol.md, "fork"):
+ * between CALLING and DONE the engine's lock is held by the borrowed
+ * thread and, after COMMIT, the code is patched while the published state
+ * is not yet updated. A child forked then would inherit a lock nobody
+ * releases and a state that disagrees with its code. So fork waits here,
+ * in the parent, until the operation has finished (bounded: the runtime's
+ * own waits are bounded by the commit timeout; a prepare that never ends
+ * is given up on after FORK_WAIT_MS and the child is reset anyway). */
+#define FORK_WAIT_MS 30000
+
+static int in_flight(uint32_t s)
+{
+  return s == PULP_RS_CALLING || s == PULP_RS_PREPARED || s == PULP_RS_COMMIT ||
+         s == PULP_RS_ABORT;
+}
+
+static void fork_prepare(void)
+{
+  uint64_t deadline = now_ms() + FORK_WAIT_MS;
+  struct timespec ts = {0, 200000};
+
+  while (in_flight(load_state()) && now_ms() < deadline)
+    nanosleep(&ts, NULL); /* never the borrowed thread: it runs no fork */
+}
+
+/* The child is a new process that no tool has touched: its block is free
+ * (the borrowed thread, if any, was not copied). */
+static void fork_child(void)
+{
+  struct pulp_control *c = &__pulp_control;
+
+  if (load_state() != PULP_RS_IDLE) {
+    c->tid = 0;
+    c->tool_pid = 0;
+    __atomic_store_n(&c->writing, 0, __ATOMIC_SEQ_CST);
+    store_state(PULP_RS_IDLE);
+  }
+}
+
+__attribute__((constructor)) static void remote_init(void)
+{
+  pthread_atfork(fork_prepare, NULL, fork_child);
 }

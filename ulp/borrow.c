@@ -23,7 +23,7 @@ static void find_ldso(struct hj *h, const struct proc_map *maps, size_t n)
   uint64_t at_base = 0, base;
   int fd;
 
-  snprintf(path, sizeof(path), "/proc/%d/auxv", h->p->pid);
+  snprintf(path, sizeof(path), "%s/auxv", h->p->dir);
   fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return;
@@ -58,6 +58,9 @@ int find_runtime(struct hj *h, struct pulp_err *e)
   proc_object_range(maps, n, rt, &base, &h->runtime.lo, &h->runtime.hi);
   find_ldso(h, maps, n);
   unsafe_code_load(p, maps, n, &h->unsafe);
+  /* The loader's own code on the chain (dlopen's insides, the TLS slow
+   * path) holds its locks as well. */
+  unsafe_code_add(&h->unsafe, h->ldso.lo, h->ldso.hi, "the loader");
   rc = proc_symbol(p, maps, n, rt, PULP_CONTROL_SYMBOL, &h->control, e);
   free(maps);
   if (rc)
@@ -129,7 +132,7 @@ static int try_thread(struct hj *h, pid_t tid, struct pulp_err *e)
   pc = arch_live_pc(t);
   if (in_range(&h->runtime, pc) || in_range(&h->ldso, pc) ||
       in_rseq_section(h, tid, pc) ||
-      unsafe_code_find(h->p, &h->unsafe, pc, arch_live_link_reg(t),
+      unsafe_code_find(h->p, &h->unsafe, tid, pc, arch_live_link_reg(t),
                        arch_live_sp(t))) {
     arch_live_free(t);
     ptrace(PTRACE_DETACH, tid, 0, 0);
@@ -140,9 +143,20 @@ static int try_thread(struct hj *h, pid_t tid, struct pulp_err *e)
   return 1;
 }
 
+static int choose(struct hj *h, struct pulp_err *e);
+
 /* Chooses the thread to borrow: --tid, or the first that is safe, with a
- * bounded backoff while every candidate is busy. */
+ * bounded backoff while every candidate is busy. The unwinding session
+ * lives as long as the choice. */
 int choose_thread(struct hj *h, struct pulp_err *e)
+{
+  int rc = choose(h, e);
+
+  unsafe_code_release(&h->unsafe);
+  return rc;
+}
+
+static int choose(struct hj *h, struct pulp_err *e)
 {
   char st = proc_thread_state(h->p, h->p->pid);
 

@@ -66,6 +66,14 @@ int commit(struct hj *h, struct pulp_err *e)
     h->st.attempts = attempt + 1;
     if (rc == 0)
       rc = threads_stop_all(h->p, &h->tid, 1, &ts, e);
+    if (rc == -EBUSY && attempt + 1 < h->o.retries) {
+      /* Another tool holds a thread while it tries to claim the block
+       * (and fails: we hold it): it lets go within milliseconds. */
+      threads_release(&ts);
+      sleep_us(1000u << (attempt < 5 ? attempt : 5));
+      rc = threads_attach(h->p, &h->tid, 1, &ts, e);
+      continue;
+    }
     if (rc) {
       /* Cannot commit; abort with just the borrowed thread stopped. */
       struct pulp_err ignore;

@@ -1,4 +1,5 @@
-/* ulp dump: prints a .ulp or .rev file, as text or JSON. */
+/* ulp dump: prints a .ulp or .rev file, or the patch a container carries
+ * (a libpulp patch .so, a Pulp single-file patch), as text or JSON. */
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -6,6 +7,7 @@
 
 #include "commands.h"
 #include "core/arch.h"
+#include "core/libpulp_container.h"
 #include "core/ulp_format.h"
 
 #define CMD "dump"
@@ -16,12 +18,25 @@ static const char *machine_name(uint32_t m)
   return L ? L->name : "unknown";
 }
 
-static void print_text(const struct ulp_patch *p)
+static const char *format_name(int container)
+{
+  switch (container) {
+  case ULP_CONTAINER_PULP:
+    return "single-file patch (" PULP_SECTION " section)";
+  case ULP_CONTAINER_LIBPULP:
+    return "libpulp container (" LIBPULP_SECTION " sections)";
+  default:
+    return "Pulp patch file";
+  }
+}
+
+static void print_text(const struct ulp_patch *p, int container)
 {
   char hex[2 * ULP_BUILD_ID_MAX + 1];
 
   printf("patch:        %s (%s)\n", p->name,
          p->kind == ULP_KIND_APPLY ? "apply" : "revert");
+  printf("format:       %s\n", format_name(container));
   printf("architecture: %s\n", machine_name(p->machine));
   printf("patch object: %s\n", p->patch_path);
   ulp_hex(p->patch_build_id, p->patch_build_id_len, hex);
@@ -52,11 +67,14 @@ static json_object *hex_obj(const uint8_t *id, size_t len)
   return json_object_new_string(hex);
 }
 
-static void print_json(const struct ulp_patch *p)
+static void print_json(const struct ulp_patch *p, int container)
 {
+  static const char *const fmt[] = {"ulp", "pulp-single-file", "libpulp"};
   json_object *o = json_object_new_object(), *a;
 
   json_object_object_add(o, "name", json_object_new_string(p->name));
+  json_object_object_add(o, "format",
+                         json_object_new_string(fmt[container % 3]));
   json_object_object_add(
       o, "kind",
       json_object_new_string(p->kind == ULP_KIND_APPLY ? "apply" : "revert"));
@@ -126,35 +144,41 @@ static void print_json(const struct ulp_patch *p)
 int cmd_dump(int argc, char **argv)
 {
   static const struct option opts[] = {{"json", no_argument, 0, 'j'},
+                                       {"revert", no_argument, 0, 'r'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   struct pulp_err e = {0};
   struct ulp_patch p;
-  int c, json = 0;
+  int c, json = 0, container = 0, revert = 0;
 
   optind = 1;
-  while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "jrh", opts, NULL)) != -1) {
     if (c == 'j') {
       json = 1;
+    } else if (c == 'r') {
+      revert = 1;
     } else if (c == 'h') {
-      printf("Usage: ulp dump [--json] FILE.ulp|FILE.rev\n");
+      printf("Usage: ulp dump [--json] [--revert] FILE.ulp|FILE.rev|PATCH.so\n"
+             "  --revert  a container's revert half (.ulp.rev)\n");
       return ULP_EXIT_OK;
     } else {
       return ULP_EXIT_USAGE;
     }
   }
   if (optind != argc - 1) {
-    fprintf(stderr, "Usage: ulp dump [--json] FILE.ulp|FILE.rev\n");
+    fprintf(stderr,
+            "Usage: ulp dump [--json] [--revert] FILE.ulp|FILE.rev|PATCH.so\n");
     return ULP_EXIT_USAGE;
   }
-  if (ulp_read_file(argv[optind], &p, &e)) {
+  if (ulp_read_file_ex(argv[optind], revert ? ULP_KIND_REVERT : 0, &p,
+                       &container, &e)) {
     ulp_error(CMD, "%s", e.msg);
     return ULP_EXIT_USAGE;
   }
   if (json)
-    print_json(&p);
+    print_json(&p, container);
   else
-    print_text(&p);
+    print_text(&p, container);
   ulp_free(&p);
   return ULP_EXIT_OK;
 }

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -17,40 +16,48 @@
 #include "hijack_internal.h"
 #include "threads.h"
 
-/* Checks the control block is ours and free; reclaims one left in DONE by
- * a tool that died after restoring its thread. */
+/* The TracerPid of thread tid of p (0: none, or not visible from here). */
+static int tracer_of(const struct proc *p, pid_t tid)
+{
+  char path[64], buf[1024];
+  int tracer = 0;
+  FILE *f;
+
+  snprintf(path, sizeof(path), "/proc/%d/task/%d/status", p->pid, tid);
+  f = fopen(path, "re");
+  while (f && fgets(buf, sizeof(buf), f))
+    if (!strncmp(buf, "TracerPid:", 10))
+      tracer = atoi(buf + 10);
+  if (f)
+    fclose(f);
+  return tracer;
+}
+
+/* Checks the control block is ours, and records its generation: the
+ * claim (with every thread stopped) is what decides whether it is free. A
+ * block in use by a tool that still traces its borrowed thread is
+ * refused at once. */
 static int check_control(struct hj *h, struct pulp_control *c,
                          struct pulp_err *e)
 {
-  uint64_t until = now_ns() + STALE_DONE_MS * 1000000ull;
-  int rc;
+  int rc = proc_read(h->p, h->control, c, CTL(error), e);
 
-  for (;;) {
-    rc = proc_read(h->p, h->control, c, CTL(error), e);
-    if (rc)
-      return rc;
-    if (c->magic != PULP_CONTROL_MAGIC || c->abi_version != PULP_CONTROL_ABI)
-      return err_set(e, -EPROTO,
-                     "runtime from another Pulp build "
-                     "(control ABI %u, this tool %u)",
-                     c->abi_version, PULP_CONTROL_ABI);
-    if (!in_range(&h->runtime, c->entry) ||
-        !in_range(&h->runtime, c->stack_top - 1))
-      return err_set(e, -EPROTO, "runtime not initialised");
-    if (c->state == PULP_RS_IDLE)
-      return 0;
-    if (c->state != PULP_RS_DONE || !c->tool_pid ||
-        kill((pid_t)c->tool_pid, 0) == 0 || errno != ESRCH)
-      return err_set(e, -EBUSY,
-                     "busy: another ulp (pid %u) is driving "
-                     "its runtime",
-                     c->tool_pid);
-    /* DONE with a dead tool: a parked thread restores itself within
-     * milliseconds; a block still DONE afterwards is stale. */
-    if (now_ns() > until)
-      return put32(h, CTL(state), PULP_RS_IDLE, e);
-    sleep_us(10000);
-  }
+  if (rc)
+    return rc;
+  if (c->magic != PULP_CONTROL_MAGIC || c->abi_version != PULP_CONTROL_ABI)
+    return err_set(e, -EPROTO,
+                   "runtime from another Pulp build "
+                   "(control ABI %u, this tool %u)",
+                   c->abi_version, PULP_CONTROL_ABI);
+  if (!in_range(&h->runtime, c->entry) ||
+      !in_range(&h->runtime, c->stack_top - 1))
+    return err_set(e, -EPROTO, "runtime not initialised");
+  h->generation = c->generation;
+  if (c->state != PULP_RS_IDLE && c->tid && tracer_of(h->p, (pid_t)c->tid))
+    return err_set(e, -EBUSY,
+                   "busy: another ulp (pid %u) is driving its runtime",
+                   c->tool_pid);
+  return 0;
 }
 
 #ifndef PTRACE_GET_RSEQ_CONFIGURATION
@@ -132,25 +139,15 @@ out:
   return rc;
 }
 
-static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
-                struct pulp_err *e)
+/* Writes the request and the context, points the borrowed thread at the
+ * runtime and sets CALLING: done inside the claim window. */
+static int setup_call(struct hj *h, const struct pulp_control *c, uint32_t op,
+                      const void *req, size_t reqlen, struct pulp_err *e)
 {
   static uint8_t ctx[PULP_CTX_MAX] __attribute__((aligned(64)));
-  struct pulp_control c;
-  uint32_t state;
-  int32_t result;
   long len;
   int rc;
 
-  if (reqlen > PULP_REQUEST_MAX)
-    return err_set(e, -E2BIG, "request of %zu bytes is too long", reqlen);
-  rc = check_control(h, &c, e);
-  if (rc)
-    return rc;
-  rc = choose_thread(h, e);
-  if (rc)
-    return rc;
-  h->st.tid = h->tid;
   /* The context goes into the target before any register changes: from
    * here on the runtime can put the thread back without us. */
   len = arch_live_encode_ctx(h->saved, ctx, sizeof(ctx), e);
@@ -162,7 +159,7 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
   if (!rc)
     rc = proc_write(h->p, h->control + CTL(error), "", 1, e);
   if (!rc) {
-    uint32_t hdr[] = {op, PULP_RS_IDLE, 0, h->o.commit_timeout_ms,
+    uint32_t hdr[] = {op, c->state, 0, h->o.commit_timeout_ms,
                       (uint32_t)reqlen};
     _Static_assert(CTL(request_len) - CTL(op) == 16, "control layout");
     rc = proc_write(h->p, h->control + CTL(op), hdr, sizeof(hdr), e);
@@ -174,24 +171,130 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
   if (!rc)
     rc = put32(h, CTL(writing), 0, e);
   if (!rc)
-    rc = arch_live_setup_call(h->tid, h->saved, c.entry, c.stack_top, e);
+    rc = arch_live_setup_call(h->tid, h->saved, c->entry, c->stack_top, e);
   /* CALLING last: a tool dying before this leaves a thread that either
    * never left its code or finds no call in the runtime and restores
-   * itself; never a block stuck in CALLING. */
+   * itself, leaving the state alone. */
   if (!rc)
     rc = put32(h, CTL(state), PULP_RS_CALLING, e);
   if (rc) {
     struct pulp_err ignore;
     arch_live_restore(h->tid, h->saved, &ignore);
-    put32(h, CTL(state), PULP_RS_IDLE, &ignore);
-    ptrace(PTRACE_DETACH, h->tid, 0, 0);
-    h->tid = 0;
-    return rc;
   }
-  if (ptrace(PTRACE_CONT, h->tid, 0, 0) < 0) {
-    rc = err_sys(e, -errno, "thread %d: PTRACE_CONT", h->tid);
-    let_go(h);
+  return rc;
+}
+
+/* The exclusion between tools, in the target itself: the block is
+ * claimed only while this tool has every thread of the process stopped.
+ * A thread has one tracer at most, so two tools can never both hold
+ * every thread: their claims are serialised by the kernel, whatever
+ * mount or pid namespace each runs in. A tool that dies releases its
+ * threads (the kernel detaches them), so nothing stale can block the
+ * next one: a block found in use while nobody traces a thread and the
+ * last borrowed thread is not in the runtime is left over by a dead tool
+ * and is taken over. Returns -EAGAIN when another tracer holds a thread
+ * while the block is idle (two tools crossing): retry. On success the
+ * borrowed thread runs the runtime; on failure it is still stopped with
+ * its registers intact. */
+static int claim_and_call(struct hj *h, uint32_t op, const void *req,
+                          size_t reqlen, struct pulp_err *e)
+{
+  struct threads ts = {0};
+  struct pulp_control c;
+  struct pulp_err ignore;
+  int rc = threads_attach(h->p, &h->tid, 1, &ts, e);
+
+  for (size_t i = 0; rc == 0 && i < ts.n; i++)
+    if (ts.t[i].tid == h->tid) {
+      ts.t[i].stopped = ts.t[i].hold = 1; /* by choose_thread */
+      ts.t[i].pc = arch_live_pc(h->saved);
+    }
+  if (rc == 0)
+    rc = threads_stop_all(h->p, &h->tid, 1, &ts, e);
+  if (rc == -EBUSY) { /* another tracer has a thread */
+    uint32_t state = PULP_RS_IDLE;
+    char why[sizeof(e->msg)];
+    snprintf(why, sizeof(why), "%s", e->msg);
+    if (get32(h, CTL(state), &state, &ignore) == 0 && state != PULP_RS_IDLE)
+      rc = err_set(e, -EBUSY, "busy: another ulp is driving its runtime (%s)",
+                   why);
+    else
+      rc = -EAGAIN;
+  }
+  if (rc == 0)
+    rc = proc_read(h->p, h->control, &c, CTL(error), e);
+  if (rc == 0 && c.generation != h->generation)
+    rc = err_set(e, -EBUSY,
+                 "busy: another ulp (pid %u) operated on the process "
+                 "meanwhile",
+                 c.tool_pid);
+  for (size_t i = 0; rc == 0 && i < ts.n; i++)
+    if (c.tid && ts.t[i].tid == (pid_t)c.tid && ts.t[i].tid != h->tid &&
+        in_range(&h->runtime, ts.t[i].pc))
+      /* A thread left to the runtime by a tool that gave up: it aborts
+       * and restores itself on the hijack stack; wait for it. */
+      rc = err_set(e, -EAGAIN,
+                   "busy: the runtime is still running on "
+                   "thread %u",
+                   c.tid);
+  if (rc == 0) {
+    /* IDLE, or left over by a dead tool with nothing running it. */
+    c.state = PULP_RS_IDLE;
+    rc = put32(h, CTL(state), PULP_RS_IDLE, e);
+    if (rc == 0)
+      rc = put32(h, CTL(generation), c.generation + 1, e);
+    if (rc == 0)
+      rc = setup_call(h, &c, op, req, reqlen, e);
+  }
+  for (size_t i = 0; i < ts.n; i++)
+    if (ts.t[i].tid == h->tid)
+      ts.t[i].hold = rc != 0; /* success: resumed into the runtime */
+  threads_resume_all(&ts, 1);
+  threads_release(&ts);
+  return rc;
+}
+
+/* Gives back a borrowed thread that is stopped and unchanged. */
+static void unborrow(struct hj *h)
+{
+  ptrace(PTRACE_DETACH, h->tid, 0, 0);
+  arch_live_free(h->saved);
+  h->saved = NULL;
+  h->tid = 0;
+}
+
+static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
+                struct pulp_err *e)
+{
+  uint64_t until = now_ns() + (uint64_t)h->o.timeout_ms * 1000000ull;
+  struct pulp_control c;
+  uint32_t state;
+  int32_t result;
+  int rc;
+
+  if (reqlen > PULP_REQUEST_MAX)
+    return err_set(e, -E2BIG, "request of %zu bytes is too long", reqlen);
+  rc = check_control(h, &c, e);
+  if (rc)
     return rc;
+  for (unsigned round = 0;; round++) {
+    rc = choose_thread(h, e);
+    if (rc)
+      return rc;
+    h->st.tid = h->tid;
+    rc = claim_and_call(h, op, req, reqlen, e);
+    if (rc == 0)
+      break;
+    unborrow(h);
+    if (rc != -EAGAIN)
+      return rc;
+    if (now_ns() > until)
+      return err_set(e, -EBUSY, "%s",
+                     e->msg[0] ? e->msg
+                               : "busy: another tracer holds a thread");
+    /* Two tools crossing: random backoff, the other one wins. */
+    sleep_us(1000u + (unsigned)(random() % (2000u << (round < 4 ? round : 4))));
+    err_clear(e);
   }
   hook(h, HIJACK_AT_CALL);
 
@@ -199,9 +302,12 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
   if (rc == 0 && state == PULP_RS_PREPARED) {
     hook(h, HIJACK_AT_PREPARED);
     rc = read_plan(h, e);
-    if (rc == 0)
+    if (rc == 0) {
       rc = commit(h, e);
-    else {
+      /* COMMIT is written: the patch took effect and the runtime reports
+       * success whatever happens next (see hijack_run). */
+      h->committed = rc == 0;
+    } else {
       struct pulp_err ignore;
       int group;
       if (thread_stop(h->tid, &group, &ignore) == 0) {
@@ -256,37 +362,36 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
   return 0;
 }
 
-/* One tool at a time per process: an advisory lock on a file named after
- * the pid (the control block cannot be claimed atomically from outside). */
-static int lock_target(const struct proc *p, struct pulp_err *e)
+/* Has the whole process exited (every thread a zombie, or gone)? A
+ * zombie group leader alone is not an exit: its threads may live on. */
+static int all_zombies(pid_t pid)
 {
-  const char *dir = access("/run/lock", W_OK) == 0 ? "/run/lock" : "/tmp";
-  char path[64];
-  int fd;
+  struct proc q = {.pid = pid};
+  struct pulp_err ignore;
+  pid_t *tids;
+  size_t n;
+  int gone = 1;
 
-  snprintf(path, sizeof(path), "%s/pulp-%d.lock", dir, (int)p->pid);
-  fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
-    return err_sys(e, -errno, "creating %s", path);
-  if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-    int rc = errno == EWOULDBLOCK ? err_set(e, -EBUSY,
-                                            "busy: another ulp is driving its "
-                                            "runtime")
-                                  : err_sys(e, -errno, "locking %s", path);
-    close(fd);
-    return rc;
+  if (proc_threads(&q, &tids, &n, &ignore))
+    return 1;
+  for (size_t i = 0; i < n && gone; i++) {
+    char st = proc_thread_state(&q, tids[i]);
+    gone = st == 0 || st == 'Z' || st == 'X';
   }
-  return fd;
+  free(tids);
+  return gone;
 }
 
-static void unlock_target(const struct proc *p, int fd)
+int hijack_process_gone(pid_t pid)
 {
-  char path[64];
-
-  snprintf(path, sizeof(path), "%s/pulp-%d.lock",
-           access("/run/lock", W_OK) == 0 ? "/run/lock" : "/tmp", (int)p->pid);
-  unlink(path);
-  close(fd);
+  /* A process being killed takes a moment to be all zombies: only error
+   * paths ask, so waiting up to 200 ms for it costs nothing otherwise. */
+  for (int i = 0; i < 20; i++) {
+    if (all_zombies(pid))
+      return 1;
+    sleep_us(10000);
+  }
+  return 0;
 }
 
 int hijack_run(struct proc *p, const struct hijack_opts *opts, uint32_t op,
@@ -295,7 +400,7 @@ int hijack_run(struct proc *p, const struct hijack_opts *opts, uint32_t op,
 {
   struct hj h = {.p = p};
   uint64_t t0 = now_ns();
-  int rc, lock = -1;
+  int rc;
 
   if (opts)
     h.o = *opts;
@@ -305,12 +410,21 @@ int hijack_run(struct proc *p, const struct hijack_opts *opts, uint32_t op,
     h.o.commit_timeout_ms = DEFAULT_COMMIT_TIMEOUT_MS;
   if (!h.o.retries)
     h.o.retries = DEFAULT_RETRIES;
+  srandom((unsigned)(getpid() ^ t0 ^ (t0 >> 32)));
+  threads_set_stop_limit(h.o.timeout_ms / 2 < THREAD_STOP_MS
+                             ? h.o.timeout_ms / 2
+                             : THREAD_STOP_MS);
   rc = find_runtime(&h, e);
   if (rc == 0)
-    rc = lock = lock_target(p, e);
-  if (rc >= 0 && lock >= 0) {
     rc = call(&h, op, req, reqlen, e);
-    unlock_target(p, lock);
+  /* Success is what was committed, not what we could read afterwards;
+   * any failure of a process that is gone is its exit (the errors met on
+   * the way, from files and memory that vanished, would mislead). */
+  if (rc && rc != -EBUSY && hijack_process_gone(p->pid)) {
+    if (h.committed)
+      rc = 0;
+    else
+      rc = err_set(e, -ESRCH, "process exited");
   }
   arch_live_free(h.saved);
   free(h.plan);

@@ -52,4 +52,9 @@ int hijack_run(struct proc *p, const struct hijack_opts *opts, uint32_t op,
                const void *req, size_t reqlen, struct hijack_stats *stats,
                struct pulp_err *e);
 
+/* Has process pid exited (every thread a zombie, or gone)? Errors met
+ * while a process dies (files and memory vanishing) are reported as its
+ * exit, not as what they seem. */
+int hijack_process_gone(pid_t pid);
+
 #endif

@@ -20,7 +20,6 @@
 #define DEFAULT_COMMIT_TIMEOUT_MS 5000
 #define DEFAULT_RETRIES 20
 #define CHOOSE_ROUNDS 20
-#define STALE_DONE_MS 500
 
 #define CTL(field) offsetof(struct pulp_control, field)
 
@@ -39,6 +38,8 @@ struct hj {
   struct arch_live_thread *saved;
   struct pulp_plan *plan;
   struct hijack_stats st;
+  uint32_t generation; /* the block's, at our first look */
+  int committed;       /* we wrote COMMIT: the patch took effect */
 };
 
 static inline uint64_t now_ns(void)

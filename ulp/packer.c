@@ -14,7 +14,10 @@
 #include "core/arch.h"
 #include "core/descriptor.h"
 #include "core/elf_file.h"
+#include "core/libpulp_container.h"
 #include "core/ulp_format.h"
+#include "embed.h"
+#include "pads.h"
 
 #define CMD "packer"
 
@@ -88,7 +91,7 @@ static int check_function(const struct pulp_arch_layout *L, struct elf_file *t,
                           const struct dsc *d, const struct dsc_func *df,
                           struct elf_sym *sym, struct pulp_err *e)
 {
-  uint8_t win[64];
+  uint8_t win[PAD_WIN_MAX]; /* ppc64le: 64 + 16 bytes */
   struct pulp_pad_info info;
   int rc = elf_file_find_symbol(t, df->old_name, sym, e);
 
@@ -269,18 +272,59 @@ out:
   return rc;
 }
 
+/* --embed: the patch object, copied to out (default: over itself), with
+ * the .ulp in its .pulp section; readers take the container as its own
+ * patch object (core/libpulp_container.h). */
+static int pack_embedded(struct dsc *d, const char *out, int quiet)
+{
+  struct pulp_err e = {0};
+  struct ulp_patch p = {0};
+  const char *dst = out ? out : d->patch_obj;
+  char *stem = strip_ext(dst, ".so");
+  uint8_t *buf = NULL;
+  size_t len = 0;
+  int rc;
+
+  p.kind = ULP_KIND_APPLY;
+  p.name = strdup(base_name(stem));
+  rc = pack(d, &p, &e);
+  if (!rc)
+    rc = ulp_encode(&p, &buf, &len, &e);
+  if (!rc)
+    rc = embed_section(d->patch_obj, dst, PULP_SECTION, buf, len, &e);
+  if (rc)
+    ulp_error(CMD, "%s", e.msg);
+  else if (!quiet)
+    printf("%s: %zu function%s, %zu reference%s on %s; wrote %s "
+           "(single-file patch)\n",
+           p.name, p.nfuncs, p.nfuncs == 1 ? "" : "s", p.nrefs,
+           p.nrefs == 1 ? "" : "s", p.target, dst);
+  free(buf);
+  free(stem);
+  ulp_free(&p);
+  dsc_free(d);
+  return rc ? ULP_EXIT_USAGE : ULP_EXIT_OK;
+}
+
 static void usage(FILE *f)
 {
-  fprintf(f, "Usage: ulp packer [-o OUT.ulp] FILE.dsc\n"
-             "Builds OUT.ulp (default: FILE.ulp) and its reverse OUT.rev.\n"
-             "  -o, --output OUT.ulp   where to write the patch\n"
-             "  -q, --quiet            print nothing on success\n"
-             "  -h, --help             this help\n");
+  fprintf(f,
+          "Usage: ulp packer [-o OUT.ulp] FILE.dsc\n"
+          "       ulp packer --embed [-o OUT.so] FILE.dsc\n"
+          "Builds OUT.ulp (default: FILE.ulp) and its reverse OUT.rev.\n"
+          "With --embed, writes a single-file patch instead: the patch\n"
+          "object carrying the patch in a " PULP_SECTION " section (default:\n"
+          "the descriptor's patch object itself, updated in place).\n"
+          "  -o, --output OUT        where to write the patch\n"
+          "  -e, --embed             single-file patch (see above)\n"
+          "  -q, --quiet            print nothing on success\n"
+          "  -h, --help             this help\n");
 }
 
 int cmd_packer(int argc, char **argv)
 {
   static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                       {"embed", no_argument, 0, 'e'},
                                        {"quiet", no_argument, 0, 'q'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
@@ -291,13 +335,16 @@ int cmd_packer(int argc, char **argv)
   char *stem = NULL, *ulp_path = NULL, *rev_path = NULL;
   uint8_t *buf = NULL;
   size_t len;
-  int c, quiet = 0, rc;
+  int c, quiet = 0, embed = 0, rc;
 
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:eqh", opts, NULL)) != -1) {
     switch (c) {
     case 'o':
       out = optarg;
+      break;
+    case 'e':
+      embed = 1;
       break;
     case 'q':
       quiet = 1;
@@ -318,6 +365,8 @@ int cmd_packer(int argc, char **argv)
     ulp_error(CMD, "%s", e.msg);
     return ULP_EXIT_USAGE;
   }
+  if (embed)
+    return pack_embedded(&d, out, quiet);
   stem = strip_ext(out ? out : argv[optind], out ? ".ulp" : ".dsc");
   ulp_path = malloc(strlen(stem) + 5);
   rev_path = malloc(strlen(stem) + 5);

@@ -12,19 +12,27 @@
 
 struct proc {
   pid_t pid;
+  /* The thread the process is accessed through: pid, or a live thread
+   * when the leader is a zombie (the main thread called pthread_exit:
+   * its mem, maps and root are empty or gone, process_vm_readv(pid)
+   * fails). dir is "/proc/PID" or "/proc/PID/task/TID". */
+  pid_t tid;
+  char dir[48];
   char comm[64];
-  char root[32]; /* "/proc/PID/root": paths of its mount namespace */
-  int memfd;     /* /proc/PID/mem, read-write */
+  char root[64]; /* dir + "/root": paths of its mount namespace */
+  int memfd;     /* dir + "/mem", read-write */
 };
 
 struct proc_map {
   uint64_t start, end, offset;
+  uint64_t dev, inode; /* of the mapped file (dev as makedev()) */
   char perms[5];       /* "r-xp" */
   char path[PATH_MAX]; /* "" for anonymous mappings */
 };
 
 /* Opens pid: -ESRCH "no such process", -EPERM with a hint about
- * CAP_SYS_PTRACE and Yama's ptrace_scope. */
+ * CAP_SYS_PTRACE and Yama's ptrace_scope. When the leader is a zombie,
+ * through a live thread; -ESRCH "process exited" when there is none. */
 int proc_open(pid_t pid, struct proc *p, struct pulp_err *e);
 void proc_close(struct proc *p);
 
@@ -44,11 +52,22 @@ int proc_object_range(const struct proc_map *maps, size_t n, const char *path,
 const char *proc_find_mapped(const struct proc_map *maps, size_t n,
                              const char *prefix);
 
-/* The address, in p, of symbol name of the ELF file mapped from path (read
- * through p's mount namespace): load base + st_value. */
+/* The address, in p, of symbol name of the ELF file mapped from path: load
+ * base + st_value. Read from the image's dynamic symbol table in p's
+ * memory, so a process that chroot()ed or lives in another mount namespace
+ * is read the same way; symbols only in the file's .symtab are read from
+ * the file (proc_file_path). */
 int proc_symbol(const struct proc *p, const struct proc_map *maps, size_t n,
                 const char *path, const char *name, uint64_t *addr,
                 struct pulp_err *e);
+/* The same, with the symbol's size (0 when unknown). */
+int proc_symbol_sized(const struct proc *p, const struct proc_map *maps,
+                      size_t n, const char *path, const char *name,
+                      uint64_t *addr, uint64_t *size, struct pulp_err *e);
+
+/* The DT_SONAME of the ELF image loaded at base, read from p's memory, into
+ * out; "" when it has none. */
+void proc_soname(const struct proc *p, uint64_t base, char *out, size_t max);
 
 /* The GNU build-id of the ELF image loaded at base (the mapping with file
  * offset 0), read from the process's memory: the loaded image is the truth
@@ -58,6 +77,14 @@ size_t proc_build_id(const struct proc *p, uint64_t base, uint8_t *id,
 
 /* path (as seen by the process) prefixed with its /proc/PID/root. */
 void proc_path(const struct proc *p, const char *path, char *out, size_t max);
+
+/* A path the tool can open to read the file behind mapping m: the mapped
+ * file itself (same device and inode), found through /proc/PID/root, then
+ * /proc/PID/map_files (needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE), then
+ * the path as the tool sees it (/proc/PID/maps names it from the reader's
+ * root: right for a process that chroot()ed after mapping it). */
+void proc_file_path(const struct proc *p, const struct proc_map *m, char *out,
+                    size_t max);
 
 int proc_read(const struct proc *p, uint64_t addr, void *buf, size_t len,
               struct pulp_err *e);

@@ -11,8 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/elf_file.h"
 #include "core/control_abi.h"
+#include "core/elf_file.h"
+#include "core/libname.h"
 
 int target_open(pid_t pid, struct target *t, struct pulp_err *e)
 {
@@ -36,19 +37,33 @@ void target_close(struct target *t)
   memset(t, 0, sizeof(*t));
 }
 
-static const char *base_name(const char *p)
+/* Is the image mapped by m (offset 0) the library name designates? */
+static int maps_library(struct target *t, const struct proc_map *m,
+                        const char *name)
 {
-  const char *s = strrchr(p, '/');
-  return s ? s + 1 : p;
+  char soname[256];
+
+  if (pulp_lib_matches(name, m->path, NULL))
+    return 1;
+  proc_soname(&t->proc, m->start, soname, sizeof(soname));
+  return pulp_lib_matches(name, NULL, soname);
 }
 
-/* Does the file name look like the target's (libfoo.so.1 for libfoo.so.1,
- * or libfoo.so.1.2.3)? */
-static int named_like(const char *path, const char *target)
+/* The first mapping of each mapped ELF file (offset 0). */
+static int image_start(const struct target *t, size_t i)
 {
-  const char *b = base_name(path);
-  size_t n = strlen(target);
-  return !strncmp(b, target, n) && (b[n] == '\0' || b[n] == '.');
+  const struct proc_map *m = &t->maps[i];
+
+  return m->path[0] == '/' && m->offset == 0 &&
+         !(i > 0 && !strcmp(t->maps[i - 1].path, m->path));
+}
+
+int target_has_library(struct target *t, const char *name)
+{
+  for (size_t i = 0; i < t->nmaps; i++)
+    if (image_start(t, i) && maps_library(t, &t->maps[i], name))
+      return 1;
+  return 0;
 }
 
 int target_has_object(struct target *t, const struct ulp_patch *u,
@@ -62,13 +77,12 @@ int target_has_object(struct target *t, const struct ulp_patch *u,
     uint8_t id[ULP_BUILD_ID_MAX];
     size_t n;
 
-    if (!m->path[0] || m->offset != 0 ||
-        (i > 0 && !strcmp(t->maps[i - 1].path, m->path)))
+    if (!image_start(t, i))
       continue;
     n = proc_build_id(&t->proc, m->start, id, sizeof(id));
     if (n && n == u->target_build_id_len && !memcmp(id, u->target_build_id, n))
       return 0;
-    if (!seen && named_like(m->path, u->target)) {
+    if (!seen && maps_library(t, m, u->target)) {
       seen = m->path;
       ulp_hex(id, n, other);
     }
@@ -92,10 +106,9 @@ void target_each_livepatchable(struct target *t,
     struct elf_file *f;
     int yes;
 
-    if (!m->path[0] || m->offset != 0 ||
-        (i > 0 && !strcmp(t->maps[i - 1].path, m->path)))
+    if (!image_start(t, i))
       continue;
-    proc_path(&t->proc, m->path, path, sizeof(path));
+    proc_file_path(&t->proc, m, path, sizeof(path));
     if (elf_file_open(path, 0, &f, NULL))
       continue;
     yes = elf_file_has_section(f, "__patchable_function_entries");

@@ -26,6 +26,10 @@ void target_close(struct target *t);
 int target_has_object(struct target *t, const struct ulp_patch *u,
                       struct pulp_err *e);
 
+/* Is the library name (a path, file name or soname: core/libname.h)
+ * mapped? */
+int target_has_library(struct target *t, const char *name);
+
 /* Calls fn with the path (as the process sees it) of every mapped ELF image
  * built live-patchable (it has __patchable_function_entries). */
 void target_each_livepatchable(struct target *t,

@@ -10,36 +10,58 @@
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <sched.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/arch_live.h"
 
 #define STOP_ROUNDS 100
 
+static unsigned stop_limit_ms = THREAD_STOP_MS;
+
+static int tracer_pid(const struct proc *p, pid_t tid)
+{
+  char path[64], buf[1024];
+  int tracer = 0;
+  FILE *f;
+
+  snprintf(path, sizeof(path), "/proc/%d/task/%d/status", p->pid, tid);
+  f = fopen(path, "re");
+  while (f && fgets(buf, sizeof(buf), f))
+    if (!strncmp(buf, "TracerPid:", 10))
+      tracer = atoi(buf + 10);
+  if (f)
+    fclose(f);
+  return tracer;
+}
+
 int thread_seize(const struct proc *p, pid_t tid, struct pulp_err *e)
 {
-  if (ptrace(PTRACE_SEIZE, tid, 0, 0) == 0)
-    return 0;
-  if (errno == ESRCH)
+  /* EPERM with no tracer to show: another tool is detaching (or exiting)
+   * between our try and our look; try again for up to 10 ms before
+   * blaming permissions. */
+  int err = 0, tracer = 0;
+
+  for (int i = 0; i < 20; i++) {
+    struct timespec ts = {0, 500000};
+    if (ptrace(PTRACE_SEIZE, tid, 0, 0) == 0)
+      return 0;
+    err = errno;
+    if (err != EPERM || (tracer = tracer_pid(p, tid)))
+      break;
+    nanosleep(&ts, NULL);
+  }
+  if (err == ESRCH)
     return err_set(e, -ESRCH, "thread %d exited", tid);
-  if (errno == EPERM) {
-    char path[64], buf[1024];
-    FILE *f;
-    int tracer = 0;
-    snprintf(path, sizeof(path), "/proc/%d/task/%d/status", p->pid, tid);
-    f = fopen(path, "re");
-    while (f && fgets(buf, sizeof(buf), f))
-      if (!strncmp(buf, "TracerPid:", 10))
-        tracer = atoi(buf + 10);
-    if (f)
-      fclose(f);
+  if (err == EPERM) {
     if (tracer)
       return err_set(e, -EBUSY, "thread %d is already traced by pid %d", tid,
                      tracer);
     return proc_eperm("attaching with ptrace", e);
   }
-  return err_sys(e, -errno, "thread %d: PTRACE_SEIZE", tid);
+  errno = err;
+  return err_sys(e, -err, "thread %d: PTRACE_SEIZE", tid);
 }
 
 int thread_stop(pid_t tid, int *group_stop, struct pulp_err *e)
@@ -50,17 +72,108 @@ int thread_stop(pid_t tid, int *group_stop, struct pulp_err *e)
   return thread_wait_stop(tid, group_stop, e);
 }
 
+static uint64_t mono_ns(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void threads_set_stop_limit(unsigned ms)
+{
+  stop_limit_ms = ms ? ms : THREAD_STOP_MS;
+}
+
+unsigned threads_stop_limit(void)
+{
+  return stop_limit_ms;
+}
+
+/* The scheduler state of a thread by its tid alone, and where it sleeps
+ * (wchan, when the kernel shows it): 0 when the thread is gone. */
+static char tid_state(pid_t tid, char *wchan, size_t max)
+{
+  char path[64], buf[512], *rp;
+  ssize_t n;
+  int fd;
+
+  if (wchan && max)
+    wchan[0] = '\0';
+  snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  rp = strrchr(buf, ')');
+  if (!rp || !rp[1] || !rp[2])
+    return 0;
+  if (wchan && max) {
+    snprintf(path, sizeof(path), "/proc/%d/wchan", tid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      n = read(fd, wchan, max - 1);
+      wchan[n > 0 ? n : 0] = '\0';
+      if (!strcmp(wchan, "0"))
+        wchan[0] = '\0';
+      close(fd);
+    }
+  }
+  return rp[2];
+}
+
+/* Why tid did not stop in time, as the error of the operation. */
+static int not_stopped(pid_t tid, struct pulp_err *e)
+{
+  char wchan[64];
+  char st = tid_state(tid, wchan, sizeof(wchan));
+
+  if (st == 0 || st == 'Z' || st == 'X')
+    return err_set(e, -ESRCH, "process exited");
+  if (st == 'D')
+    return err_set(e, -ETIMEDOUT,
+                   "thread %d did not stop within %u ms: it is in "
+                   "uninterruptible sleep (%s%s)",
+                   tid, stop_limit_ms, wchan[0] ? "in " : "vfork or I/O",
+                   wchan);
+  return err_set(e, -ETIMEDOUT,
+                 "thread %d did not stop within %u ms (state %c)", tid,
+                 stop_limit_ms, st);
+}
+
+/* Bounded: a thread that cannot stop (vfork parent, D state) or a zombie
+ * we trace (a group leader whose threads live on) never makes us wait
+ * longer than stop_limit_ms. */
 int thread_wait_stop(pid_t tid, int *group_stop, struct pulp_err *e)
 {
+  uint64_t until = 0;
   int status;
 
-  for (;;) {
-    if (waitpid(tid, &status, __WALL) < 0) {
+  for (unsigned i = 0;; i++) {
+    pid_t r = waitpid(tid, &status, __WALL | WNOHANG);
+    if (r < 0) {
       if (errno == EINTR)
         continue;
       if (errno == ECHILD)
         return err_set(e, -ESRCH, "thread %d exited", tid);
       return err_sys(e, -errno, "thread %d: waiting for its stop", tid);
+    }
+    if (r == 0) {
+      uint64_t now = mono_ns();
+      struct timespec ts = {0, i < 100 ? 20000 : 500000};
+      if (!until)
+        until = now + (uint64_t)stop_limit_ms * 1000000ull;
+      else if (now > until)
+        return not_stopped(tid, e);
+      if (i < 20)
+        sched_yield(); /* the usual stop takes microseconds */
+      else
+        nanosleep(&ts, NULL);
+      continue;
     }
     if (WIFEXITED(status) || WIFSIGNALED(status))
       return err_set(e, -ESRCH, "thread %d exited", tid);
@@ -78,6 +191,28 @@ int thread_wait_stop(pid_t tid, int *group_stop, struct pulp_err *e)
     if (ptrace(PTRACE_CONT, tid, 0, (void *)(long)WSTOPSIG(status)) < 0)
       return err_sys(e, -errno, "thread %d: re-delivering a signal", tid);
   }
+}
+
+/* A thread in uninterruptible sleep (a vfork parent waiting for its
+ * child, I/O on a hung mount) would not answer PTRACE_INTERRUPT: wait up
+ * to the stop limit for it to wake before stopping anyone, so that no
+ * thread is held stopped for its sake. */
+static int wait_interruptible(const struct threads *ts, struct pulp_err *e)
+{
+  uint64_t until = mono_ns() + (uint64_t)stop_limit_ms * 1000000ull;
+
+  for (size_t i = 0; i < ts->n; i++) {
+    const struct thread_stopped *s = &ts->t[i];
+    if (s->stopped || s->zombie)
+      continue;
+    while (tid_state(s->tid, NULL, 0) == 'D') {
+      struct timespec t = {0, 1000000};
+      if (mono_ns() > until)
+        return not_stopped(s->tid, e);
+      nanosleep(&t, NULL);
+    }
+  }
+  return 0;
 }
 
 int thread_cont(pid_t tid, int group_stop)
@@ -192,6 +327,9 @@ int threads_stop_all(const struct proc *p, const pid_t *keep, size_t nkeep,
   int rc = 0;
 
   for (int round = 0; round < STOP_ROUNDS; round++) {
+    rc = wait_interruptible(ts, e);
+    if (rc)
+      goto fail;
     /* Interrupt everyone, then collect the stops: the threads stop nearly
      * together and the window stays short. */
     for (size_t i = 0; i < ts->n; i++) {
@@ -218,6 +356,8 @@ int threads_stop_all(const struct proc *p, const pid_t *keep, size_t nkeep,
         drop(ts, i);
         continue;
       }
+      if (rc == -ETIMEDOUT)
+        s->stuck = 1;
       if (rc)
         goto fail;
       i++;
@@ -242,7 +382,7 @@ void threads_resume_all(struct threads *ts, int detach)
   for (int kept = 0; kept < 2; kept++)
     for (size_t i = 0; i < ts->n;) {
       struct thread_stopped *s = &ts->t[i];
-      if (!s->stopped || s->kept != kept) {
+      if (!s->stopped || s->kept != kept || s->hold) {
         i++;
       } else if (detach && !kept) {
         ptrace(PTRACE_DETACH, s->tid, 0, 0);
@@ -259,7 +399,10 @@ void threads_release(struct threads *ts)
 {
   for (size_t i = 0; i < ts->n; i++) {
     struct thread_stopped *s = &ts->t[i];
-    if (s->kept || s->zombie)
+    /* A thread that never reached its stop keeps the interrupt pending: it
+     * stays traced (and stops when it wakes) until this tool exits and the
+     * kernel detaches it; waiting for it again would hold us. */
+    if (s->kept || s->zombie || s->stuck)
       continue;
     if (s->stopped) {
       ptrace(PTRACE_DETACH, s->tid, 0, 0);

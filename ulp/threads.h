@@ -11,6 +11,14 @@
 #include "core/err.h"
 #include "proc.h"
 
+/* No thread is ever waited for (and so no other thread held stopped for
+ * its sake) longer than this: a thread that does not reach its stop in
+ * time (uninterruptible sleep, vfork parent) fails the operation with
+ * -ETIMEDOUT naming it. */
+#define THREAD_STOP_MS 1000
+void threads_set_stop_limit(unsigned ms); /* 0: THREAD_STOP_MS */
+unsigned threads_stop_limit(void);
+
 /* Seizes tid without stopping it. -EPERM (with the hint of proc_eperm),
  * -EBUSY when another tracer has it, -ESRCH when it is gone. */
 int thread_seize(const struct proc *p, pid_t tid, struct pulp_err *e);
@@ -20,7 +28,9 @@ int thread_seize(const struct proc *p, pid_t tid, struct pulp_err *e);
  * the thread is in a job-control stop. -ESRCH when it exited. */
 int thread_stop(pid_t tid, int *group_stop, struct pulp_err *e);
 
-/* The waiting half of thread_stop, after a PTRACE_INTERRUPT. */
+/* The waiting half of thread_stop, after a PTRACE_INTERRUPT; bounded by
+ * the stop limit (-ETIMEDOUT, or -ESRCH "process exited" when the thread
+ * is a zombie or gone). */
 int thread_wait_stop(pid_t tid, int *group_stop, struct pulp_err *e);
 
 /* Lets a stopped, seized thread run on, still traced. */
@@ -32,6 +42,8 @@ struct thread_stopped {
   int zombie; /* an exited group leader: nothing to stop */
   int stopped;
   int group_stop; /* job-control stopped: stays so after resume */
+  int stuck;      /* did not stop within the limit (see THREAD_STOP_MS) */
+  int hold;       /* stopped by the caller before: never resumed here */
   uint64_t pc;
 };
 

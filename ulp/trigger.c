@@ -17,6 +17,7 @@
 #include "core/control_abi.h"
 #include "core/ulp_format.h"
 #include "hijack.h"
+#include "stage.h"
 #include "target.h"
 
 #define CMD "trigger"
@@ -37,12 +38,6 @@ struct trigger {
   /* outcome */
   int nsucceeded, nfailed, nskipped, nmentioned;
 };
-
-static const char *base_name(const char *p)
-{
-  const char *s = strrchr(p, '/');
-  return s ? s + 1 : p;
-}
 
 /* Which library does this process have to hold for the operation? All of
  * the files' targets, and --revert-all's library. */
@@ -95,9 +90,8 @@ static int applicable(struct trigger *t, struct target *tg, int *done,
     if ((rc = target_has_object(tg, &t->patches[i], e)))
       return rc;
   if (t->revert_all && !t->nfiles) {
-    for (size_t i = 0; i < tg->nmaps; i++)
-      if (!strcmp(base_name(tg->maps[i].path), base_name(t->revert_all)))
-        return 0;
+    if (target_has_library(tg, t->revert_all))
+      return 0;
     return err_set(e, -ENOENT, "does not have %s loaded", t->revert_all);
   }
   for (size_t i = 0; i < t->nfiles; i++) {
@@ -105,7 +99,8 @@ static int applicable(struct trigger *t, struct target *tg, int *done,
     if (t->patches[i].kind != ULP_KIND_APPLY)
       continue;
     proc_path(&tg->proc, t->patches[i].patch_path, path, sizeof(path));
-    if (access(path, R_OK) != 0)
+    /* Out of its reach (a chroot), hijack time stages it (stage.h). */
+    if (access(path, R_OK) != 0 && access(t->patches[i].patch_path, R_OK))
       return err_set(e, -ENOENT,
                      "patch object %s does not exist in its mount namespace",
                      t->patches[i].patch_path);
@@ -152,6 +147,8 @@ static int one_process(pid_t pid, void *arg)
   int done = 0;
   int rc = target_open(pid, &tg, &e);
 
+  if (rc && rc != -ESRCH && hijack_process_gone(pid))
+    rc = err_set(&e, -ESRCH, "process exited");
   if (rc) {
     if (!t->explicit_pid && rc == -ESRCH)
       return 0; /* exited while we listed */
@@ -163,6 +160,12 @@ static int one_process(pid_t pid, void *arg)
     return 0;
   }
   rc = applicable(t, &tg, &done, &e);
+  if (rc && hijack_process_gone(pid)) {
+    report(t, tg.proc.comm, pid, FAILED, "process exited");
+    t->nfailed++;
+    target_close(&tg);
+    return 0;
+  }
   if (rc) {
     if (t->explicit_pid || t->verbose)
       report(t, tg.proc.comm, pid, SKIPPED, e.msg);
@@ -170,9 +173,15 @@ static int one_process(pid_t pid, void *arg)
     target_close(&tg);
     return 0;
   }
-  rc = done ? 0
-            : hijack_run(&tg.proc, &t->hopts, PULP_OP_APPLY, t->req, t->reqlen,
-                         NULL, &e);
+  struct stage st = {0};
+  if (!done)
+    rc = stage_request(&tg.proc, t->revert_all, t->files, t->patches, t->nfiles,
+                       &st, &e);
+  rc = done || rc ? rc
+                  : hijack_run(&tg.proc, &t->hopts, PULP_OP_APPLY,
+                               st.req ? st.req : t->req,
+                               st.req ? st.len : t->reqlen, NULL, &e);
+  stage_release(&st);
   if (rc) {
     report(t, tg.proc.comm, pid, FAILED, e.msg);
     t->nfailed++;

@@ -39,7 +39,7 @@ static void put_jmp_rip_indirect(uint8_t out[6], uint64_t from, uint64_t lit)
   int32_t disp = (int32_t)(int64_t)(lit - (from + 6));
   out[0] = 0xff;
   out[1] = 0x25;
-  memcpy(out + 2, &disp, 4); /* x86_64 is little-endian, like its host */
+  put_le32(out + 2, (uint32_t)disp); /* the tool may run big-endian */
 }
 
 /* ---- layout ---- */
@@ -82,7 +82,7 @@ static int x86_check(const uint8_t *win, uint64_t func,
     if (to >= 0 && to + 6 <= PRE && win[to] == 0xff && win[to + 1] == 0x25) {
       int32_t disp;
       int64_t lit;
-      memcpy(&disp, win + to + 2, 4);
+      disp = (int32_t)get_le32(win + to + 2);
       lit = to + 6 + disp;
       if (lit >= 0 && lit + 8 <= PRE) {
         info->state = PULP_PAD_REDIRECTED;
@@ -136,7 +136,7 @@ static int x86_redirect(const uint8_t *win, uint64_t func, uint64_t target,
     size_t at = (size_t)(((int64_t)s + 2 + (int8_t)win[s + 1]) + 6);
     int32_t disp;
     uint8_t v[8];
-    memcpy(&disp, win + at - 4, 4);
+    disp = (int32_t)get_le32(win + at - 4);
     at += (size_t)(int64_t)disp;
     put_le64(v, target);
     return emit_write(plan, pre + at, win + at, v, 8,

@@ -41,9 +41,9 @@ echo "$PACK_OUT" | grep -q "is an IFUNC" || fail "IFUNC message: $PACK_OUT"
 # Stripped library + separate debug file under .build-id/xx/rest.debug.
 id=$(readelf -n "$lib" | sed -n 's/.*Build ID: //p')
 mkdir -p "$WORK/debug/.build-id/${id:0:2}"
-objcopy --only-keep-debug "$lib" "$WORK/debug/.build-id/${id:0:2}/${id:2}.debug"
+"${OBJCOPY:-objcopy}" --only-keep-debug "$lib" "$WORK/debug/.build-id/${id:0:2}/${id:2}.debug"
 cp "$lib" "$WORK/libedge.so.1"
-strip --strip-all "$WORK/libedge.so.1"
+"${STRIP:-strip}" --strip-all "$WORK/libedge.so.1"
 LIB=$WORK/libedge.so.1
 pack stripped "helper,1:helper_v2"
 [ "$PACK_RC" = 2 ] || fail "stripped library: static function found without debug info"

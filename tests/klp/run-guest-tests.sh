@@ -80,7 +80,7 @@ scenario() { # NAME ARCH KERNEL INITRD SCRIPT
 	local name=$1 t0 rc
 	t0=$(date +%s)
 	cat "$here/guest/lib.sh" "$5" >"$work/results/$name.sh"
-	"$here/guest/boot.sh" -a "$2" -k "$3" -i "$4" -t "$tmo" \
+	"$src/tests/guest/boot.sh" -a "$2" -k "$3" -i "$4" -t "$tmo" \
 		-l "$work/results/$name.serial" "$work/results/$name.sh" \
 		>"$work/results/$name.log" 2>&1
 	rc=$?
@@ -106,7 +106,7 @@ if [ "${KLP_GUEST_SELFTEST:-0}" = 1 ]; then
 	for t in hang:124:'sleep 1000' panic:125:'echo 1 >/proc/sys/kernel/sysrq; echo c >/proc/sysrq-trigger'; do
 		IFS=: read -r name want body <<<"$t"
 		echo "$body" >"$work/results/selftest-$name.sh"
-		"$here/guest/boot.sh" -k "$kernel" -i "$work/initramfs-x86_64.gz" -t 15 \
+		"$src/tests/guest/boot.sh" -k "$kernel" -i "$work/initramfs-x86_64.gz" -t 15 \
 			"$work/results/selftest-$name.sh" >"$work/results/selftest-$name.log" 2>&1
 		rc=$?
 		if [ $rc = "$want" ]; then pass=$((pass + 1)); echo "PASS selftest-$name (exit $rc)"

@@ -2,9 +2,16 @@
  * preloaded). Prints "ready TID [ADDR...]" once the thread under test is
  * in place, waits for SIGUSR1 (sent by the test after the hijack), then
  * checks what that thread observed and exits 0 when all is as expected.
+ * Architecture-free: the registers are arch/<arch>/ behind regs.h.
  *
- *   regs-avx512 | regs-avx   GPRs, vector registers, MXCSR, x87 control
- *                            word, red zone of a spinning thread
+ *   regs MODE                a thread running the spinner of MODE (see
+ *                            "modes"; "any" is the most complete one):
+ *                            every register it may load, the protected
+ *                            zone below its stack pointer
+ *   selftest MODE            no hijack: the same spinner, stopped by the
+ *                            main thread; checks it stores what it loads
+ *                            (also runs under qemu-user); exits at once
+ *   modes                    prints this architecture's register modes
  *   read                     a thread blocked in read() on a pipe
  *   sleep                    a thread in a relative nanosleep (restart
  *                            through restart_syscall)
@@ -12,9 +19,9 @@
  *                            spinner's code range; checks the array holds
  *                            EXPECT ("ORIGINAL" or "PATCHED")
  *   churn EXPECT             like data, while threads are created and exit
- *                            all the time */
+ *                            all the time
+ * Exit 0 ok, 1 check failed, 2 usage, 77 the CPU lacks the registers. */
 #define _GNU_SOURCE
-#include <cpuid.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -26,20 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
-uint64_t spin_gpr_in[15], spin_gpr_out[15];
-uint64_t spin_rz_in[16], spin_rz_out[16];
-uint8_t spin_vec_in[32 * 64] __attribute__((aligned(64)));
-uint8_t spin_vec_out[32 * 64] __attribute__((aligned(64)));
-uint64_t spin_k_in[8], spin_k_out[8];
-uint32_t spin_mxcsr_in = 0x3f80, spin_mxcsr_out; /* round down, masked */
-uint16_t spin_fcw_in = 0x0c7f, spin_fcw_out;     /* round toward zero */
-uint64_t spin_rsp_in, spin_rsp_out;
-volatile int spin_stop, spin_running;
+#include "regs.h"
 
-void spin_avx512(void);
-void spin_avx(void);
-void guard_spin(void);
-extern char guard_spin_end[];
+volatile int spin_stop, spin_running;
 
 static volatile pid_t test_tid;
 static int pipefd[2];
@@ -103,32 +99,6 @@ static void *sleeper(void *arg)
   return NULL;
 }
 
-static int has_avx512(void)
-{
-  unsigned a, b, c, d;
-
-  if (!__builtin_cpu_supports("avx512f"))
-    return 0;
-  __cpuid(1, a, b, c, d);
-  if (!(c & bit_OSXSAVE))
-    return 0;
-  __asm__("xgetbv" : "=a"(a), "=d"(d) : "c"(0));
-  return (a & 0xe6) == 0xe6; /* SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM */
-}
-
-static void fill_patterns(void)
-{
-  for (int i = 0; i < 15; i++)
-    spin_gpr_in[i] = 0x1111111111111111ull * (uint64_t)(i + 1) ^ 0xa5;
-  for (int i = 0; i < 16; i++)
-    spin_rz_in[i] = 0xdeadbeef00000000ull | (uint64_t)i * 0x01010101u;
-  for (int i = 0; i < 32 * 64; i++)
-    spin_vec_in[i] = (uint8_t)(i * 7 + 3);
-  for (int i = 0; i < 8; i++)
-    spin_k_in[i] = 0x0123456789abcdefull ^ ((uint64_t)i << 56);
-  spin_k_in[0] = 0x8000000000000001ull;
-}
-
 static int cmp(const char *what, const void *a, const void *b, size_t n)
 {
   if (!memcmp(a, b, n))
@@ -141,57 +111,74 @@ static int cmp(const char *what, const void *a, const void *b, size_t n)
   return 1;
 }
 
-static int check_regs(int nvec, size_t veclen, int kregs)
+static void usage(void)
 {
-  int bad = 0;
+  fprintf(stderr, "usage: hijack_target regs MODE|selftest MODE|modes|read|"
+                  "sleep|data EXPECT|churn EXPECT\n");
+}
 
-  bad |=
-      cmp("general registers", spin_gpr_in, spin_gpr_out, sizeof(spin_gpr_in));
-  bad |= cmp("red zone", spin_rz_in, spin_rz_out, sizeof(spin_rz_in));
-  bad |= cmp("rsp", &spin_rsp_in, &spin_rsp_out, 8);
-  bad |= cmp("mxcsr", &spin_mxcsr_in, &spin_mxcsr_out, 4);
-  bad |= cmp("x87 control word", &spin_fcw_in, &spin_fcw_out, 2);
-  for (int i = 0; i < nvec; i++) {
-    char what[32];
-    snprintf(what, sizeof(what), "vector register %d", i);
-    bad |= cmp(what, spin_vec_in + 64 * i, spin_vec_out + 64 * i, veclen);
+/* Starts the spinner of register mode rmode in a new thread. */
+static int start_regs(const char *rmode, pthread_t *th)
+{
+  void (*fn)(void) = NULL;
+  const char *why = "";
+  int rc = regs_prepare(rmode, &fn, &why);
+
+  if (rc == 77) {
+    printf("skip: %s\n", why);
+    return 77;
   }
-  if (kregs)
-    bad |= cmp("opmask registers", spin_k_in, spin_k_out, sizeof(spin_k_in));
-  return bad;
+  if (rc) {
+    fprintf(stderr, "hijack_target: unknown register mode %s\n", rmode);
+    return 2;
+  }
+  pthread_create(th, NULL, spinner, (void *)fn);
+  while (!spin_running)
+    usleep(1000);
+  return 0;
+}
+
+static int compare_regs(const char *rmode)
+{
+  char msg[128];
+
+  if (!regs_compare(rmode, msg, sizeof(msg)))
+    return 0;
+  fprintf(stderr, "hijack_target: %s\n", msg);
+  return 1;
 }
 
 int main(int argc, char **argv)
 {
   const char *mode = argc > 1 ? argv[1] : "";
+  const char *rmode = argc > 2 ? argv[2] : "any";
   pthread_t th;
   sigset_t set;
-  int sig, bad = 0;
-  void (*fn)(void) = NULL;
+  int sig, bad = 0, rc;
 
   setvbuf(stdout, NULL, _IOLBF, 0);
   sigemptyset(&set);
   sigaddset(&set, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
-  fill_patterns();
 
-  if (!strcmp(mode, "regs-avx512")) {
-    if (!has_avx512()) {
-      printf("skip: no AVX-512\n");
-      return 77;
-    }
-    fn = spin_avx512;
-  } else if (!strcmp(mode, "regs-avx")) {
-    if (!__builtin_cpu_supports("avx")) {
-      printf("skip: no AVX\n");
-      return 77;
-    }
-    fn = spin_avx;
+  if (!strcmp(mode, "modes")) {
+    for (const char *const *m = regs_modes(); *m; m++)
+      printf("%s\n", *m);
+    return 0;
+  } else if (!strcmp(mode, "selftest")) {
+    if ((rc = start_regs(rmode, &th)))
+      return rc;
+    usleep(20000); /* spinning, with everything loaded */
+    spin_stop = 1;
+    pthread_join(th, NULL);
+    bad = compare_regs(rmode);
+    printf("%s\n", bad ? "FAIL" : "ok");
+    return bad;
+  } else if (!strcmp(mode, "regs")) {
+    if ((rc = start_regs(rmode, &th)))
+      return rc;
   } else if (!strcmp(mode, "data") || !strcmp(mode, "churn")) {
-    fn = guard_spin;
-  }
-  if (fn) {
-    pthread_create(&th, NULL, spinner, (void *)fn);
+    pthread_create(&th, NULL, spinner, (void *)guard_spin);
     while (!spin_running)
       usleep(1000);
     if (!strcmp(mode, "churn")) {
@@ -212,8 +199,7 @@ int main(int argc, char **argv)
       usleep(1000);
     usleep(20000);
   } else {
-    fprintf(stderr, "usage: hijack_target regs-avx512|regs-avx|read|sleep|"
-                    "data EXPECT\n");
+    usage();
     return 2;
   }
   if (!strcmp(mode, "data") || !strcmp(mode, "churn"))
@@ -245,11 +231,9 @@ int main(int argc, char **argv)
   } else {
     spin_stop = 1;
     pthread_join(th, NULL);
-    if (!strcmp(mode, "regs-avx512"))
-      bad = check_regs(32, 64, 1);
-    else if (!strcmp(mode, "regs-avx"))
-      bad = check_regs(16, 32, 0);
-    else {
+    if (!strcmp(mode, "regs")) {
+      bad = compare_regs(rmode);
+    } else {
       const char *want = argc > 2 && !strcmp(argv[2], "PATCHED")
                              ? PATCH_PATCHED
                              : PATCH_ORIGINAL;

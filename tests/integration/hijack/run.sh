@@ -2,6 +2,9 @@
 # Hijack tests on real processes: run.sh CASE TARGET DRIVER RUNTIME
 # TARGET runs with the test runtime RUNTIME preloaded; DRIVER is
 # hijack_driver (hijack_run as `ulp trigger` uses it). Exit 77 = skipped.
+# Plain POSIX sh (busybox in the qemu-system guests of tests/system/);
+# architecture-free: trigger_preserves_MODE takes any register mode of
+# `TARGET modes`; spinner_selftest_MODE needs no ptrace (qemu-user).
 set -u
 case_=$1 target=$2 driver=$3 runtime=$4
 dir=$(mktemp -d)
@@ -36,6 +39,7 @@ start() {
     sleep 0.01
   done
   grep -q '^skip' "$dir/out" && { cat "$dir/out"; exit 77; }
+  grep -q '^ready' "$dir/out" || fail "target exited before it was ready"
   set -- $(grep '^ready' "$dir/out")
   tid=$2 addr=${3:-} gstart=${4:-} gend=${5:-}
 }
@@ -74,6 +78,11 @@ killed_at() {
 }
 
 case $case_ in
+spinner_selftest_*)
+  "$target" selftest "${case_#spinner_selftest_}"
+  rc=$?
+  [ $rc = 0 ] || [ $rc = 77 ] || fail "self-test exited $rc"
+  exit $rc ;;
 dead_pid_is_refused)
   sh -c 'exit 0' & dead=$!; wait $dead
   expect_error "pid $dead: no such process" $dead
@@ -87,14 +96,12 @@ esac
 
 check_ptrace
 case $case_ in
-trigger_preserves_zmm_registers)
-  start regs-avx512; expect_ok --tid $tid $pid; finish ;;
-trigger_preserves_ymm_registers)
-  start regs-avx; expect_ok --tid $tid $pid; finish ;;
-trigger_preserves_red_zone)
-  # regs-avx checks the red zone below the spinner's stack pointer too,
-  # with the runtime clobbering registers and stack in between.
-  start regs-avx; expect_ok --tid $tid $pid; finish ;;
+trigger_preserves_*)
+  # Every register mode also checks the protected zone below the
+  # spinner's stack pointer (x86_64 red_zone, ppc64le red_zone), with the
+  # runtime clobbering registers and stack in between.
+  start regs "${case_#trigger_preserves_}"
+  expect_ok --tid $tid $pid; finish ;;
 trigger_restarts_blocked_read)
   start read; expect_ok --tid $tid $pid; finish ;;
 trigger_restarts_interrupted_nanosleep)
@@ -108,7 +115,7 @@ trigger_commits_while_threads_come_and_go)
   expect_ok --write $addr ORIGINAL-BYTES!! PATCHED--BYTES!! $pid
   finish ;;
 second_tool_is_refused_while_first_runs)
-  start regs-avx
+  start regs any
   "$driver" --stall-at prepared 1000 $pid >"$dir/first" 2>&1 &
   first=$!
   sleep 0.3
@@ -117,7 +124,7 @@ second_tool_is_refused_while_first_runs)
   finish ;;
 stopped_process_is_refused)
   # Job-stopped threads would not run the call: none is borrowed.
-  start regs-avx
+  start regs any
   kill -STOP $pid
   i=0
   while [ "$(sed 's/.*) //' /proc/$pid/stat | cut -c1)" != T ]; do
@@ -140,17 +147,17 @@ runtime_aborts_when_commit_times_out)
   expect_ok $pid # and the block is free again
   finish ;;
 tool_killed_after_call_leaves_process_intact)
-  start regs-avx
+  start regs any
   killed_at call --tid $tid $pid; finish ;;
 tool_killed_after_prepare_leaves_process_intact)
-  start regs-avx
+  start regs any
   killed_at prepared --tid $tid $pid; finish ;;
 tool_killed_mid_commit_leaves_code_unpatched)
   start data ORIGINAL
   killed_at writing --write $addr ORIGINAL-BYTES!! PATCHED--BYTES!! $pid
   finish ;;
 tool_killed_before_restore_leaves_process_intact)
-  start regs-avx
+  start regs any
   killed_at done --tid $tid $pid; finish ;;
 *)
   fail "unknown case" ;;

@@ -1,6 +1,7 @@
-/* Spinners for the hijack tests: load known values into every general
- * register, the vector registers, MXCSR, the x87 control word and the red
- * zone, spin until spin_stop is set, then store what they hold. */
+/* x86_64 spinners of the hijack tests (regs.h, regs.c): load known values
+ * into every general register, the vector registers, MXCSR, the x87 control
+ * word and the red zone, spin until spin_stop is set, then store what they
+ * hold. */
 	.text
 
 /* Loads GPRs from spin_gpr_in (15 values: rax rbx rcx rdx rsi rdi rbp r8

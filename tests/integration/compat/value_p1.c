@@ -1,0 +1,4 @@
+int value_get_v2(void)
+{
+  return 2;
+}
