@@ -34,9 +34,9 @@
  *
  * Writes: the pre-area first (unreachable while the site is not a branch),
  * then the site in one aligned 4-byte store. Re-targeting stores the literal
- * (8-aligned, one store). Restoring turns the site back into a nop first,
- * then the pre-area into nops; a restored pad is CLEAN, not RAW (nothing
- * needs _mcount). */
+ * (8-aligned, one store). Restoring turns only the site back into a nop
+ * and leaves the sequence armed in the pre-area for threads still inside
+ * it; such a pad is CLEAN, not RAW (nothing needs _mcount). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -147,6 +147,7 @@ struct ppc_pad {
   size_t site_off; /* offset of the site in the window */
   size_t lit_off;  /* offset of the literal in the window */
   uint32_t site;   /* the instruction at the site */
+  int armed;       /* CLEAN with a redirect sequence left in the pre-area */
 };
 
 static int ppc_check(const uint8_t *win, uint64_t func,
@@ -174,8 +175,16 @@ static int ppc_check(const uint8_t *win, uint64_t func,
   p->site = get_le32(win + p->site_off);
   info->site = func - PPC_PRE_LEN + p->site_off;
 
+  p->armed = 0;
   if (p->site == ppc_nop()) {
+    uint8_t want[PPC_PRE_LEN];
+
     info->state = PULP_PAD_CLEAN;
+    ppc_build_pre(want, p->pre, get_le64(win + p->lit_off));
+    if (!memcmp(win, want, PPC_PRE_LEN)) {
+      p->armed = 1; /* restored in-process: unreachable code, see restore */
+      return 0;
+    }
   } else if (ppc_decode_b(p->site, info->site, &link, &to) && link) {
     /* RAW: the target is the profiler hook the caller must check is the
      * library's own _mcount stub. */
@@ -231,6 +240,17 @@ static int redirect(const uint8_t *win, uint64_t func, uint64_t target,
   if (info.state == PULP_PAD_REDIRECTED)
     return emit_write(plan, p.pre + p.lit_off, win + p.lit_off, pre + p.lit_off,
                       8, PULP_PW_ATOMIC, e);
+  if (p.armed) {
+    /* The sequence is in place: a thread still in it from before the
+     * restore reads the old or the new literal, both valid targets. */
+    if (memcmp(win + p.lit_off, pre + p.lit_off, 8))
+      r = emit_write(plan, p.pre + p.lit_off, win + p.lit_off,
+                     pre + p.lit_off, 8, PULP_PW_ATOMIC, e);
+    put_le32(site, ppc_b(info.site, p.pre));
+    return r < 0 ? r
+                 : emit_write(plan, info.site, win + p.site_off, site, 4,
+                              PULP_PW_ATOMIC, e);
+  }
 
   r = emit_guard(plan, p.pre, p.pre + PPC_PRE_LEN, e);
   if (r == 0)
@@ -255,13 +275,12 @@ static int restore(const uint8_t *win, uint64_t func, struct pulp_plan *plan,
     return r;
   for (size_t i = 0; i < PPC_PRE_LEN; i += 4)
     put_le32(nops + i, ppc_nop());
-  r = emit_write(plan, info.site, win + p.site_off, nops, 4, PULP_PW_ATOMIC, e);
-  /* A thread may still run the redirect sequence: keep it out. */
-  if (r == 0)
-    r = emit_guard(plan, p.pre, p.pre + PPC_PRE_LEN, e);
-  if (r == 0)
-    r = emit_range(plan, p.pre, win, nops, PPC_PRE_LEN, e);
-  return r;
+  /* Only the site: the sequence before it stays, unreachable (armed). A
+   * thread may be inside it for any time, and erasing it would make such
+   * a thread fall into the global entry with LR = pre+4; the in-process
+   * commit cannot stop threads to check. */
+  return emit_write(plan, info.site, win + p.site_off, nops, 4,
+                    PULP_PW_ATOMIC, e);
 }
 
 /* Turns 'bl _mcount' into a nop. The layout cannot see what the bl calls:

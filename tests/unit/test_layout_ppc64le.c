@@ -206,33 +206,43 @@ static void retarget_is_one_atomic_literal_store(void **state)
   }
 }
 
-static void restore_returns_the_original_bytes(void **state)
+static void restore_switches_the_site_and_leaves_the_sequence_armed(void **state)
 {
   (void)state;
   for (uint64_t func = 0x10000100; func < 0x10000110; func += 4)
     for (int toc = 0; toc < 2; toc++) {
       struct pulp_plan *plan;
+      struct pulp_pad_info info;
       struct pulp_err e = {0};
       struct fixture f;
-      uint8_t orig[WIN_MAX];
+      uint8_t orig[WIN_MAX], armed[WIN_MAX];
 
       make_pad(&f, func, toc, 0);
       memcpy(orig, f.win, sizeof(orig));
       redirect_ok(&f, target);
       redirect_ok(&f, target + 0x1000);
+      memcpy(armed, f.win, sizeof(armed));
       plan = plan_reset();
       assert_int_equal(L->restore(f.win, f.func, plan, &e), 0);
-      /* The site first: the pre-area is unreachable before it changes. */
+      /* One atomic store of the site: a thread still inside the sequence
+       * (the in-process commit cannot stop it) finishes its call. */
+      assert_int_equal(plan->nwrites, 1);
       assert_int_equal(plan->writes[0].addr, f.base + f.site_off);
-      /* No thread may sit in the redirect sequence being erased. */
-      assert_true(plan_pc_is_guarded(plan, f.base));
-      assert_true(plan_pc_is_guarded(plan, f.base + 20));
+      assert_int_equal(plan->writes[0].len, 4);
       plan_apply(f.win, f.base, f.len, plan);
-      assert_memory_equal(f.win, orig, f.len);
+      assert_int_equal(check_state(&f, &info), PULP_PAD_CLEAN);
+      /* The function body is the original one again... */
+      assert_memory_equal(f.win + L->pre_len, orig + L->pre_len,
+                          f.len - L->pre_len);
+      /* ...and the unreachable pre-area still holds the last sequence. */
+      assert_memory_equal(f.win, armed, L->pre_len);
       /* Restoring a clean pad changes nothing. */
       plan = plan_reset();
       assert_int_equal(L->restore(f.win, f.func, plan, &e), 0);
       assert_int_equal(plan->nwrites, 0);
+      /* Redirecting an armed pad: the literal, then the site. */
+      redirect_ok(&f, target + 0x2000);
+      assert_redirect_decodes(&f, target + 0x2000);
     }
 }
 
@@ -269,8 +279,10 @@ static void raw_pad_redirects_and_restores_clean(void **state)
   assert_int_equal(L->restore(f.win, f.func, plan, &e), 0);
   plan_apply(f.win, f.base, f.len, plan);
   assert_int_equal(check_state(&f, &info), PULP_PAD_CLEAN);
+  /* The body is the normalised one (nop at the site, not bl _mcount). */
   make_pad(&clean, 0x10000108, 0, 0);
-  assert_memory_equal(f.win, clean.win, f.len);
+  assert_memory_equal(f.win + L->pre_len, clean.win + L->pre_len,
+                      f.len - L->pre_len);
 }
 
 static void assert_rejected(const struct fixture *f, const char *why)
@@ -333,7 +345,7 @@ int main(void)
       cmocka_unit_test(redirect_decodes_at_every_alignment),
       cmocka_unit_test(site_is_switched_last_by_one_atomic_store),
       cmocka_unit_test(retarget_is_one_atomic_literal_store),
-      cmocka_unit_test(restore_returns_the_original_bytes),
+      cmocka_unit_test(restore_switches_the_site_and_leaves_the_sequence_armed),
       cmocka_unit_test(raw_pad_calls_mcount_and_normalises_to_nop),
       cmocka_unit_test(raw_pad_redirects_and_restores_clean),
       cmocka_unit_test(check_rejects_garbage_with_a_reason),
