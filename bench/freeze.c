@@ -11,7 +11,11 @@
  * as the tool measured it, and the whole hijack. Not pinned: see DESIGN.md
  * section 8 for why.
  *
- *   freeze [-n N] RUNTIME.so */
+ * -t T gives the target T threads in all: the spinner, the borrowed
+ * one and T-2 more blocked in read() (how the freeze grows with the
+ * process).
+ *
+ *   freeze [-n N] [-t THREADS] RUNTIME.so */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -64,7 +68,16 @@ static void *blocked(void *arg)
   return NULL;
 }
 
-static int target(int fd)
+static void *idle_thread(void *arg)
+{
+  char c;
+
+  while (read((int)(intptr_t)arg, &c, 1) < 0 && errno == EINTR)
+    ;
+  return NULL;
+}
+
+static int target(int fd, int nthreads)
 {
   struct shared *sh =
       mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -76,6 +89,17 @@ static int target(int fd)
   pthread_create(&th, NULL, blocked, sh);
   while (!sh->blocked_tid)
     usleep(1000);
+  if (nthreads > 2) {
+    int pfd[2];
+    pthread_attr_t a;
+    if (pipe(pfd))
+      return 1;
+    pthread_attr_init(&a);
+    pthread_attr_setstacksize(&a, 65536);
+    for (int i = 2; i < nthreads; i++)
+      if (pthread_create(&th, &a, idle_thread, (void *)(intptr_t)pfd[0]))
+        return 1;
+  }
   sh->ready = 1;
   last = now_ns();
   for (;;) { /* killed by the parent */
@@ -138,24 +162,24 @@ static void sleep_ms(unsigned ms)
 
 int main(int argc, char **argv)
 {
-  uint64_t *gap, *any, *idle, *freeze, *total;
+  uint64_t *gap, *claim, *any, *idle, *freeze, *total;
   struct shared *sh;
-  int n = 50, fd, status;
-  char fdarg[16];
+  int n = 50, nthreads = 2, fd, status;
+  char fdarg[16], targ[16];
   const char *rt;
   struct proc p;
   struct pulp_err e = {0};
   pid_t pid;
 
-  if (argc == 3 && !strcmp(argv[1], "--target"))
-    return target(atoi(argv[2]));
-  if (argc == 4 && !strcmp(argv[1], "-n")) {
-    n = atoi(argv[2]);
+  if (argc == 4 && !strcmp(argv[1], "--target"))
+    return target(atoi(argv[2]), atoi(argv[3]));
+  while (argc >= 4 && (!strcmp(argv[1], "-n") || !strcmp(argv[1], "-t"))) {
+    *(argv[1][1] == 'n' ? &n : &nthreads) = atoi(argv[2]);
     argv += 2;
     argc -= 2;
   }
-  if (argc != 2 || n < 1) {
-    fprintf(stderr, "usage: freeze [-n N] RUNTIME.so\n");
+  if (argc != 2 || n < 1 || nthreads < 2) {
+    fprintf(stderr, "usage: freeze [-n N] [-t THREADS] RUNTIME.so\n");
     return 2;
   }
   rt = argv[1];
@@ -166,10 +190,11 @@ int main(int argc, char **argv)
   if (sh == MAP_FAILED)
     return perror("mmap"), 1;
   snprintf(fdarg, sizeof(fdarg), "%d", fd);
+  snprintf(targ, sizeof(targ), "%d", nthreads);
   pid = fork();
   if (pid == 0) {
     setenv("LD_PRELOAD", rt, 1);
-    execl("/proc/self/exe", argv[0], "--target", fdarg, (char *)NULL);
+    execl("/proc/self/exe", argv[0], "--target", fdarg, targ, (char *)NULL);
     _exit(127);
   }
   while (!sh->ready)
@@ -182,6 +207,7 @@ int main(int argc, char **argv)
     return fprintf(stderr, "freeze: %s\n", e.msg), 1;
 
   gap = calloc((size_t)n, sizeof(*gap));
+  claim = calloc((size_t)n, sizeof(*claim));
   any = calloc((size_t)n, sizeof(*any));
   idle = calloc((size_t)n, sizeof(*idle));
   freeze = calloc((size_t)n, sizeof(*freeze));
@@ -195,6 +221,7 @@ int main(int argc, char **argv)
     sleep_ms(2);
     idle[i] = longest(sh, mark, t0, now_ns());
     mark = sh->ngaps;
+    memset(t_phase, 0, sizeof(t_phase));
     t0 = now_ns();
     if (hijack_run(&p, &o, PULP_OP_PING, NULL, 0, &st, &e)) {
       fprintf(stderr, "freeze: %s\n", e.msg);
@@ -203,8 +230,12 @@ int main(int argc, char **argv)
     }
     t1 = now_ns();
     sleep_ms(2); /* let the spinner log the last gap */
-    gap[i] = longest(sh, mark, t_phase[HIJACK_AT_PREPARED],
-                     t_phase[HIJACK_AT_COMMITTED]);
+    /* The claim: from the start to the borrowed thread's resume; the
+     * commit: from then until the runtime is done (by the tool with every
+     * thread stopped, or by the runtime itself). */
+    claim[i] = longest(sh, mark, t0, t_phase[HIJACK_AT_CALL]);
+    gap[i] =
+        longest(sh, mark, t_phase[HIJACK_AT_CALL] + 1, t_phase[HIJACK_AT_DONE]);
     any[i] = longest(sh, mark, t0, t1);
     freeze[i] = st.freeze_ns;
     total[i] = st.total_ns;
@@ -213,15 +244,17 @@ int main(int argc, char **argv)
   waitpid(pid, &status, 0);
   proc_close(&p);
 
-  printf("freeze: %d hijacks of a 2-thread process (spinner + thread "
-         "blocked in read, the one borrowed); medians\n",
-         n);
+  printf("freeze: %d hijacks of a %d-thread process (spinner + thread "
+         "blocked in read, the one borrowed, + %d blocked); medians\n",
+         n, nthreads, nthreads - 2);
+  report("spinner frozen by the claim", claim, n);
   report("spinner frozen by the commit", gap, n);
   report("spinner's longest gap during the hijack", any, n);
   report("spinner's longest gap, 2 ms without", idle, n);
   report("commit window (tool: stop all..resume)", freeze, n);
   report("whole hijack (tool)", total, n);
   free(gap);
+  free(claim);
   free(any);
   free(idle);
   free(freeze);

@@ -11,6 +11,12 @@ echo "== allocator (runtime loaded vs not)"
 "$b/malloc_bench" | sed 's/^/without libpulp: /'
 LD_PRELOAD=$rt "$b/malloc_bench" | sed 's/^/with libpulp:    /'
 
+echo "== dlopen (runtime's dlopen and patch store look, docs/patch-store.md)"
+lb=$b/libbench.so.1
+"$b/dlopen_bench" "$lb" libbench.so.1 | sed 's/^/without libpulp:   /'
+PULP_STORE_DIR=/nonexistent LD_PRELOAD=$rt "$b/dlopen_bench" "$lb" libbench.so.1 |
+	sed 's/^/libpulp, no store: /'
+
 echo "== patched call overhead"
 "$b/call_bench" "$b/bench_p1.ulp"
 

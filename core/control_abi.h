@@ -12,7 +12,7 @@
 #define PULP_RUNTIME_NAME "libpulp.so" /* file name prefix of the runtime */
 #define PULP_CONTROL_SYMBOL "__pulp_control"
 #define PULP_CONTROL_MAGIC 0x314e4f43504c5550ull /* "PULPCON1" little end */
-#define PULP_CONTROL_ABI 2
+#define PULP_CONTROL_ABI 4 /* 3: plans of PULP_PLAN_MAX 4096; 4: mode */
 
 #define PULP_REQUEST_MAX 8192
 #define PULP_CTX_MAX 8192 /* saved register context, arch-defined layout */
@@ -30,6 +30,14 @@ enum pulp_remote_state {
 /* The runtime also moves DONE -> IDLE itself when it restores the borrowed
  * thread on its own (tool gone or too slow); a tool that then finds IDLE
  * only detaches. */
+
+/* How the plan may be committed (docs/apply-protocol.md). */
+enum pulp_remote_mode {
+  PULP_MODE_STOP = 0, /* always by the tool, with every thread stopped */
+  PULP_MODE_SELF = 1, /* by the runtime itself when the plan has one
+                         switch point (plan_is_single_switch) and it can
+                         store to code; else as PULP_MODE_STOP */
+};
 
 enum pulp_remote_op {
   PULP_OP_PING = 1,  /* no-op: tests the hijack path */
@@ -58,6 +66,9 @@ struct pulp_control {
   uint32_t generation; /* tool: +1 by each tool that claims the block
                           (every thread stopped); a tool that finds it
                           changed since its first look lost the race */
+  uint32_t mode;           /* tool: PULP_MODE_* */
+  uint32_t self_committed; /* runtime: it wrote the plan itself (set
+                              before DONE) */
   char error[512];
   uint8_t request[PULP_REQUEST_MAX];
   uint8_t ctx[PULP_CTX_MAX] __attribute__((aligned(64)));

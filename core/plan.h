@@ -10,7 +10,12 @@
 #include <stdint.h>
 
 #define PULP_PLAN_WRITE_MAX 16 /* bytes in one write */
-#define PULP_PLAN_MAX 512      /* writes in one plan */
+#define PULP_PLAN_MAX 4096     /* writes (and guards) in one plan */
+/* Functions whose redirect changes in one operation: a backend emits at
+ * most 3 writes and 2 guards per function (s390x, x86_64), so a plan of
+ * this many always fits. The packer refuses a patch with more functions,
+ * the runtime an operation that changes more (docs/limits.md). */
+#define PULP_PLAN_MAX_FUNCS 1024
 
 struct pulp_plan_write {
   uint64_t addr;                      /* absolute address in the target */
@@ -23,6 +28,9 @@ struct pulp_plan_write {
 /* The write must be a single aligned store (re-targeting a live redirect);
  * no thread needs its PC checked against it. */
 #define PULP_PW_ATOMIC 0x1
+/* No thread executes these bytes before a later write of the same plan
+ * makes them reachable (a pre-area written before its entry). */
+#define PULP_PW_UNREACHED 0x2
 
 struct pulp_plan {
   uint32_t nwrites;
@@ -39,5 +47,12 @@ struct pulp_plan {
 
 /* Returns 1 if pc lies in one of the plan's guard ranges. */
 int plan_pc_is_guarded(const struct pulp_plan *p, uint64_t pc);
+
+/* Returns 1 if the plan may be written while other threads run
+ * (docs/apply-protocol.md, "Committing without stopping"): every write is
+ * PULP_PW_UNREACHED or a PULP_PW_ATOMIC naturally aligned store of 2, 4
+ * or 8 bytes, and at most one is ATOMIC (one switch point: the whole
+ * patch switches at once, as under stop-the-world). */
+int plan_is_single_switch(const struct pulp_plan *p);
 
 #endif

@@ -7,15 +7,19 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arch.h"
 #include "core/arch_live.h"
 #include "core/libname.h"
+#include "core/state_abi.h"
 #include "core/ulp_format.h"
 #include "images.h"
 #include "state.h"
@@ -30,6 +34,8 @@ struct rt_patch {
   struct ulp_patch ulp;
   struct rt_image target;
   uintptr_t patch_base;
+  void *handle; /* dlopen handle of the patch object */
+  int fd;       /* the verified file it was loaded from (-1: none) */
   struct rt_func *funcs;
   size_t nfuncs;
   uint32_t seq;
@@ -48,7 +54,7 @@ static struct {
   struct patch_list next;  /* applied list if the transaction commits */
   struct patch_list added; /* records created by this transaction */
   struct pulp_plan plan;
-  uintptr_t planned[PULP_PLAN_MAX]; /* functions already in the plan */
+  uintptr_t planned[PULP_PLAN_MAX_FUNCS]; /* functions already planned */
   size_t nplanned;
 } txn;
 
@@ -88,7 +94,9 @@ static struct rt_patch *list_find_build_id(const struct patch_list *l,
 
 static void patch_free(struct rt_patch *p)
 {
-  /* The patch object stays loaded: a thread may still run its code. */
+  /* The patch object stays loaded: a thread may still run its code. Its
+   * fd stays open too: the link map calls it /proc/self/fd/N, and the
+   * loader matches later dlopen() calls by that name. */
   ulp_free(&p->ulp);
   free(p->funcs);
   free(p);
@@ -108,6 +116,18 @@ static int check_pads(const struct pulp_arch_layout *L, struct rt_patch *p,
                       struct pulp_err *e)
 {
   for (size_t i = 0; i < p->nfuncs; i++) {
+    uint64_t off = p->ulp.funcs[i].old_off;
+    /* The window is read below and written at commit: it must lie in
+     * the target's code, or reading it could fault. */
+    if (off < L->pre_len ||
+        !images_holds(&p->target, off - L->pre_len, L->pre_len + L->post_len,
+                      RT_SEG_EXEC))
+      return err_set(e, -ENOEXEC,
+                     "%s: %s: offset %#llx is not in the code of %s",
+                     p->ulp.name, p->ulp.funcs[i].old_name,
+                     (unsigned long long)off, p->ulp.target);
+  }
+  for (size_t i = 0; i < p->nfuncs; i++) {
     struct pulp_pad_info info;
     const uint8_t *win = (const uint8_t *)p->funcs[i].addr - L->pre_len;
     int rc = L->check(win, p->funcs[i].addr, &info, e);
@@ -122,8 +142,8 @@ static int check_pads(const struct pulp_arch_layout *L, struct rt_patch *p,
   return 0;
 }
 
-/* The definition of name the loader's global scope binds to. */
-static void *lookup_global(const char *name)
+/* The definition of name (name@version or name@@version) in handle. */
+static void *lookup_in(void *handle, const char *name)
 {
   char base[256];
   const char *at = strchr(name, '@');
@@ -134,8 +154,116 @@ static void *lookup_global(const char *name)
   memcpy(base, name, n);
   base[n] = '\0';
   if (at)
-    return dlvsym(RTLD_DEFAULT, base, at + 1 + (at[1] == '@'));
-  return dlsym(RTLD_DEFAULT, base);
+    return dlvsym(handle, base, at + 1 + (at[1] == '@'));
+  return dlsym(handle, base);
+}
+
+/* The definition of name the loader's global scope binds to. */
+static void *lookup_global(const char *name)
+{
+  return lookup_in(RTLD_DEFAULT, name);
+}
+
+/* Every offset of the .ulp that the runtime acts on, against the loaded
+ * images, before anything is written: new functions in the patch
+ * object's code and equal to the symbols they name, reference slots in
+ * its writable data, referenced variables in the target (TLS: in its
+ * block). A checksum only proves the file is what the packer wrote. */
+static int check_patch(const struct pulp_arch_layout *L, struct rt_patch *p,
+                       const struct rt_image *img, struct pulp_err *e)
+{
+  uint64_t tls = images_tls_size(&p->target);
+
+  for (size_t i = 0; i < p->nfuncs; i++) {
+    const struct ulp_func *f = &p->ulp.funcs[i];
+    void *sym;
+    if (!images_holds(img, f->new_off, 1, RT_SEG_EXEC))
+      return err_set(e, -ENOEXEC,
+                     "%s: %s: new function offset %#llx is not in the code "
+                     "of %s",
+                     p->ulp.name, f->new_name, (unsigned long long)f->new_off,
+                     p->ulp.patch_path);
+    sym = lookup_in(p->handle, f->new_name);
+    dlerror();
+    if (sym && (uintptr_t)sym != p->patch_base + f->new_off)
+      return err_set(e, -ENOEXEC,
+                     "%s: %s: new function offset %#llx is not where %s "
+                     "defines it (%#llx)",
+                     p->ulp.name, f->new_name, (unsigned long long)f->new_off,
+                     p->ulp.patch_path,
+                     (unsigned long long)((uintptr_t)sym - p->patch_base));
+  }
+  for (size_t i = 0; i < p->ulp.nrefs; i++) {
+    const struct ulp_ref *r = &p->ulp.refs[i];
+    uint8_t ti[16];
+    uint64_t len = r->tls ? L->tls_ref(p->target.tls_modid, r->target_off, ti)
+                          : sizeof(uintptr_t);
+    if (!images_holds(img, r->patch_off, len, RT_SEG_DATA))
+      return err_set(e, -ENOEXEC,
+                     "%s: reference %s: offset %#llx is not in the writable "
+                     "data of %s",
+                     p->ulp.name, r->patch_name,
+                     (unsigned long long)r->patch_off, p->ulp.patch_path);
+    if (r->tls ? !p->target.tls_modid || r->target_off >= tls
+               : !images_holds(&p->target, r->target_off, 1, RT_SEG_ANY))
+      return err_set(
+          e, -ENOEXEC, "%s: reference %s: offset %#llx is not in the %s of %s",
+          p->ulp.name, r->target_name, (unsigned long long)r->target_off,
+          r->tls ? "TLS block" : "image", p->ulp.target);
+  }
+  return 0;
+}
+
+/* Opens the patch object and checks, from the file's bytes, that it is
+ * the one the .ulp names, before anything of it is loaded or run. The fd
+ * is kept: the object is then loaded from /proc/self/fd/N, the very file
+ * that was checked, whatever happens to the path meanwhile. */
+static int open_patch_object(struct rt_patch *p, char *name, size_t max,
+                             struct pulp_err *e)
+{
+  uint8_t id[ULP_BUILD_ID_MAX];
+  size_t n;
+  int fd = open(p->ulp.patch_path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return err_sys(e, -errno, "%s: opening %s", p->ulp.name, p->ulp.patch_path);
+  n = images_file_build_id(fd, id, sizeof(id));
+  if (n != p->ulp.patch_build_id_len || memcmp(id, p->ulp.patch_build_id, n)) {
+    close(fd);
+    return err_set(e, -ESTALE,
+                   "%s: %s is not the patch object this patch was packed "
+                   "with (build-id differs); nothing was loaded",
+                   p->ulp.name, p->ulp.patch_path);
+  }
+  p->fd = fd;
+  snprintf(name, max, "/proc/self/fd/%d", fd);
+  /* No /proc (a chroot): load by path; the build-id of what was loaded
+   * is checked again below. */
+  if (access(name, F_OK) != 0)
+    snprintf(name, max, "%s", p->ulp.patch_path);
+  return 0;
+}
+
+/* Undoes a dlopen of a refused patch object; its fd is closed only when
+ * the object is really gone (its name must stay unique while loaded). */
+static void unload_patch_object(struct rt_patch *p)
+{
+  char name[PATH_MAX + 32];
+
+  snprintf(name, sizeof(name), "/proc/self/fd/%d", p->fd);
+  if (p->fd < 0 || access(name, F_OK) != 0)
+    snprintf(name, sizeof(name), "%s", p->ulp.patch_path);
+  if (p->handle) {
+    dlclose(p->handle);
+    p->handle = NULL;
+    if (p->fd >= 0 && dlopen(name, RTLD_NOLOAD | RTLD_LAZY)) {
+      p->fd = -1; /* still loaded (and now referenced once more): keep */
+      return;
+    }
+  }
+  if (p->fd >= 0)
+    close(p->fd);
+  p->fd = -1;
 }
 
 static int fill_refs(const struct pulp_arch_layout *L, struct rt_patch *p)
@@ -167,6 +295,8 @@ static int load_patch(const struct pulp_arch_layout *L, struct ulp_patch *u,
 {
   struct rt_patch *p;
   struct rt_image patch_img;
+  struct link_map *lm;
+  char objname[PATH_MAX + 32];
   void *h;
   int rc;
 
@@ -175,9 +305,25 @@ static int load_patch(const struct pulp_arch_layout *L, struct ulp_patch *u,
     ulp_free(u);
     return 0;
   }
+  if (txn.next.n >= PULP_STATE_MAX_PATCHES) {
+    rc = err_set(e, -E2BIG,
+                 "%s: %zu patches are applied, the limit "
+                 "(PULP_STATE_MAX_PATCHES); revert one first",
+                 u->name, txn.next.n);
+    ulp_free(u);
+    return rc;
+  }
+  if (u->nfuncs > PULP_PLAN_MAX_FUNCS) {
+    rc = err_set(e, -E2BIG,
+                 "%s: %zu functions, more than the limit of %d in one patch",
+                 u->name, u->nfuncs, PULP_PLAN_MAX_FUNCS);
+    ulp_free(u);
+    return rc;
+  }
   p = calloc(1, sizeof(*p));
   if (!p)
     return err_set(e, -ENOMEM, "out of memory");
+  p->fd = -1;
   p->ulp = *u;
   memset(u, 0, sizeof(*u));
   if (images_find_by_build_id(p->ulp.target_build_id,
@@ -188,6 +334,13 @@ static int load_patch(const struct pulp_arch_layout *L, struct ulp_patch *u,
                        p->ulp.name, p->ulp.target)
              : err_set(e, -ENOENT, "%s: %s is not loaded", p->ulp.name,
                        p->ulp.target);
+    goto fail;
+  }
+  if (p->ulp.patch_build_id_len == p->target.build_id_len &&
+      !memcmp(p->ulp.patch_build_id, p->target.build_id,
+              p->target.build_id_len)) {
+    rc = err_set(e, -EINVAL, "%s: the patch object %s is the target %s itself",
+                 p->ulp.name, p->ulp.patch_path, p->ulp.target);
     goto fail;
   }
   for (size_t i = 0; i < p->ulp.ndeps; i++)
@@ -207,16 +360,26 @@ static int load_patch(const struct pulp_arch_layout *L, struct ulp_patch *u,
     p->funcs[i].addr = p->target.base + p->ulp.funcs[i].old_off;
   if ((rc = check_pads(L, p, e)))
     goto fail;
-  /* Everything checkable is checked: only now load the patch object. */
-  h = dlopen(p->ulp.patch_path, RTLD_NOW | RTLD_LOCAL);
+  /* Everything checkable is checked: only now load the patch object,
+   * from the file whose build-id was just read. */
+  if ((rc = open_patch_object(p, objname, sizeof(objname), e)))
+    goto fail;
+  h = p->handle = dlopen(objname, RTLD_NOW | RTLD_LOCAL);
   if (!h) {
     const char *m = dlerror();
     rc = err_set(e, -ELIBBAD, "%s: loading %s: %s", p->ulp.name,
                  p->ulp.patch_path, m ? m : "dlopen failed");
     goto fail;
   }
-  if (images_find_by_build_id(p->ulp.patch_build_id, p->ulp.patch_build_id_len,
-                              &patch_img) != 0) {
+  /* The handle's object must have that build-id (it has, unless the file
+   * changed under a path load, or an older object holds the name). Another
+   * copy of the same object may be loaded too (a staged or single-file
+   * patch applied again): this one is used. */
+  if (dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 ||
+      images_find_by_base(lm->l_addr, &patch_img) != 0 ||
+      patch_img.build_id_len != p->ulp.patch_build_id_len ||
+      memcmp(patch_img.build_id, p->ulp.patch_build_id,
+             patch_img.build_id_len)) {
     rc = err_set(e, -ESTALE,
                  "%s: %s is not the patch object this patch was "
                  "packed with (build-id differs)",
@@ -224,6 +387,8 @@ static int load_patch(const struct pulp_arch_layout *L, struct ulp_patch *u,
     goto fail;
   }
   p->patch_base = patch_img.base;
+  if ((rc = check_patch(L, p, &patch_img, e)))
+    goto fail;
   for (size_t i = 0; i < p->nfuncs; i++)
     p->funcs[i].new_addr = p->patch_base + p->ulp.funcs[i].new_off;
   /* Pin the target so it cannot be unloaded under a patch. */
@@ -241,6 +406,7 @@ static int load_patch(const struct pulp_arch_layout *L, struct ulp_patch *u,
 fail:
   if (list_contains(&txn.next, p))
     list_remove_at(&txn.next, txn.next.n - 1);
+  unload_patch_object(p);
   patch_free(p);
   return rc;
 }
@@ -324,9 +490,11 @@ static int plan_function(const struct pulp_arch_layout *L, uintptr_t addr,
   for (size_t i = 0; i < txn.nplanned; i++)
     if (txn.planned[i] == addr)
       return 0;
-  if (txn.nplanned == PULP_PLAN_MAX)
-    return err_set(e, -E2BIG, "more than %d functions in one operation",
-                   PULP_PLAN_MAX);
+  if (txn.nplanned == PULP_PLAN_MAX_FUNCS)
+    return err_set(e, -E2BIG,
+                   "more than %d functions change in one operation, the "
+                   "limit (PULP_PLAN_MAX_FUNCS)",
+                   PULP_PLAN_MAX_FUNCS);
   txn.planned[txn.nplanned++] = addr;
   if (!after)
     return L->restore(win, addr, &txn.plan, e);
@@ -348,8 +516,11 @@ static int plan_list(const struct pulp_arch_layout *L,
 
 static void txn_drop(void)
 {
-  for (size_t i = 0; i < txn.added.n; i++)
+  /* Nothing of an aborted patch ever ran but its constructors: unload. */
+  for (size_t i = 0; i < txn.added.n; i++) {
+    unload_patch_object(txn.added.v[i]);
     patch_free(txn.added.v[i]);
+  }
   free(txn.added.v);
   free(txn.next.v);
   memset(&txn.added, 0, sizeof(txn.added));

@@ -12,6 +12,8 @@
 #include "core/libname.h"
 
 struct find_ctx {
+  uintptr_t base;
+  int by_base;
   const uint8_t *id;
   size_t len;
   const char *name;
@@ -79,6 +81,135 @@ static void fill(struct dl_phdr_info *info, struct rt_image *out)
   out->soname = soname_of(info);
   out->tls_modid = info->dlpi_tls_modid;
   out->build_id_len = note_build_id(info, out->build_id, sizeof(out->build_id));
+  out->phdr = info->dlpi_phdr;
+  out->phnum = info->dlpi_phnum;
+}
+
+/* Is [off, off+len) inside [start, start+size)? No overflow. */
+static int within(uint64_t off, uint64_t len, uint64_t start, uint64_t size)
+{
+  return off >= start && len <= size && off - start <= size - len;
+}
+
+static int overlaps(uint64_t off, uint64_t len, uint64_t start, uint64_t size)
+{
+  uint64_t end = off + len < off ? UINT64_MAX : off + len;
+  uint64_t send = start + size < start ? UINT64_MAX : start + size;
+  return off < send && start < end;
+}
+
+int images_holds(const struct rt_image *img, uint64_t off, uint64_t len,
+                 enum rt_seg kind)
+{
+  const ElfW(Phdr) *ph = img->phdr;
+
+  if (!ph || !len)
+    return 0;
+  if (kind == RT_SEG_DATA)
+    for (size_t i = 0; i < img->phnum; i++)
+      if (ph[i].p_type == PT_GNU_RELRO &&
+          overlaps(off, len, ph[i].p_vaddr, ph[i].p_memsz))
+        return 0; /* read-only once relocated */
+  for (size_t i = 0; i < img->phnum; i++) {
+    if (ph[i].p_type != PT_LOAD ||
+        !within(off, len, ph[i].p_vaddr, ph[i].p_memsz))
+      continue;
+    if (kind == RT_SEG_EXEC && !(ph[i].p_flags & PF_X))
+      continue;
+    if (kind == RT_SEG_DATA && !(ph[i].p_flags & PF_W))
+      continue;
+    return 1;
+  }
+  return 0;
+}
+
+uint64_t images_tls_size(const struct rt_image *img)
+{
+  const ElfW(Phdr) *ph = img->phdr;
+
+  for (size_t i = 0; ph && i < img->phnum; i++)
+    if (ph[i].p_type == PT_TLS)
+      return ph[i].p_memsz;
+  return 0;
+}
+
+/* Field readers in the file's byte order. */
+static uint64_t get(const uint8_t *p, size_t n, int be)
+{
+  uint64_t v = 0;
+
+  for (size_t i = 0; i < n; i++)
+    v |= (uint64_t)p[be ? n - 1 - i : i] << (8 * i);
+  return v;
+}
+
+static int read_at(int fd, uint64_t off, void *buf, size_t len)
+{
+  ssize_t n;
+
+  if (off > (uint64_t)INT64_MAX)
+    return -1;
+  n = pread(fd, buf, len, (off_t)off);
+  return n == (ssize_t)len ? 0 : -1;
+}
+
+/* The build-id in a note segment's bytes, 0 if none. */
+static size_t notes_build_id(const uint8_t *n, size_t len, int be, uint8_t *id,
+                             size_t max)
+{
+  size_t off = 0;
+
+  while (off <= len && len - off >= 12) {
+    uint64_t namesz = get(n + off, 4, be), descsz = get(n + off + 4, 4, be);
+    uint64_t type = get(n + off + 8, 4, be);
+    uint64_t name = off + 12, desc = name + ((namesz + 3) & ~3ull);
+    if (desc > len || descsz > len - desc)
+      return 0;
+    if (type == NT_GNU_BUILD_ID && namesz == 4 && !memcmp(n + name, "GNU", 4)) {
+      size_t k = descsz < max ? descsz : max;
+      memcpy(id, n + desc, k);
+      return k;
+    }
+    off = desc + ((descsz + 3) & ~3ull);
+  }
+  return 0;
+}
+
+size_t images_file_build_id(int fd, uint8_t *id, size_t max)
+{
+  uint8_t eh[64], ph[56], notes[4096];
+  uint64_t phoff, phentsize, phnum;
+  int be, is64;
+
+  if (read_at(fd, 0, eh, sizeof(eh)) || memcmp(eh, ELFMAG, SELFMAG))
+    return 0;
+  is64 = eh[EI_CLASS] == ELFCLASS64;
+  be = eh[EI_DATA] == ELFDATA2MSB;
+  if ((!is64 && eh[EI_CLASS] != ELFCLASS32) ||
+      (!be && eh[EI_DATA] != ELFDATA2LSB))
+    return 0;
+  phoff = is64 ? get(eh + 32, 8, be) : get(eh + 28, 4, be);
+  phentsize = get(eh + (is64 ? 54 : 42), 2, be);
+  phnum = get(eh + (is64 ? 56 : 44), 2, be);
+  if (phentsize < (is64 ? 56u : 32u) || phentsize > sizeof(ph))
+    return 0;
+  for (uint64_t i = 0; i < phnum; i++) {
+    uint64_t type, off, size;
+    size_t k;
+    if (read_at(fd, phoff + i * phentsize, ph, phentsize))
+      return 0;
+    type = get(ph, 4, be);
+    off = is64 ? get(ph + 8, 8, be) : get(ph + 4, 4, be);
+    size = is64 ? get(ph + 32, 8, be) : get(ph + 16, 4, be);
+    if (type != PT_NOTE)
+      continue;
+    size = size < sizeof(notes) ? size : sizeof(notes);
+    if (read_at(fd, off, notes, (size_t)size))
+      continue;
+    if ((k = notes_build_id(notes, (size_t)size, be, id, max)))
+      return k;
+  }
+  return 0;
 }
 
 int images_matches(const struct rt_image *img, const char *name)
@@ -108,7 +239,10 @@ static int visit(struct dl_phdr_info *info, size_t size, void *arg)
 
   (void)size;
   fill(info, &img);
-  if (c->id) {
+  if (c->by_base) {
+    if (img.base != c->base)
+      return 0;
+  } else if (c->id) {
     if (img.build_id_len != c->len || memcmp(img.build_id, c->id, c->len))
       return 0;
   } else if (!images_matches(&img, c->name)) {
@@ -121,7 +255,7 @@ static int visit(struct dl_phdr_info *info, size_t size, void *arg)
 
 int images_find_by_build_id(const uint8_t *id, size_t len, struct rt_image *out)
 {
-  struct find_ctx c = {id, len, NULL, out, 0};
+  struct find_ctx c = {0, 0, id, len, NULL, out, 0};
   if (!len)
     return -ENOENT;
   dl_iterate_phdr(visit, &c);
@@ -130,7 +264,14 @@ int images_find_by_build_id(const uint8_t *id, size_t len, struct rt_image *out)
 
 int images_find_by_name(const char *name, struct rt_image *out)
 {
-  struct find_ctx c = {NULL, 0, name, out, 0};
+  struct find_ctx c = {0, 0, NULL, 0, name, out, 0};
+  dl_iterate_phdr(visit, &c);
+  return c.found ? 0 : -ENOENT;
+}
+
+int images_find_by_base(uintptr_t base, struct rt_image *out)
+{
+  struct find_ctx c = {base, 1, NULL, 0, NULL, out, 0};
   dl_iterate_phdr(visit, &c);
   return c.found ? 0 : -ENOENT;
 }

@@ -1,7 +1,8 @@
-/* Applies a plan from inside the process (the in-process API; the only way
- * under qemu-user). Other threads keep running: the page is made RWX only
- * for the store, so they never fault, and each redirect switches with one
- * store. */
+/* Applies a plan from inside the process: the in-process API (the only way
+ * under qemu-user) and the runtime's own commit of a single-switch plan
+ * (docs/apply-protocol.md, "Committing without stopping"). Other threads
+ * keep running: the pages are made RWX only around the stores, so they
+ * never fault, and each redirect switches with one store. */
 #include "local_commit.h"
 
 #include <errno.h>
@@ -9,48 +10,84 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static int set_prot(uint64_t addr, size_t len, int prot)
+static int set_prot(uintptr_t start, uintptr_t end, int prot)
 {
-  uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-  uintptr_t start = (uintptr_t)addr & ~(pg - 1);
-  uintptr_t end = ((uintptr_t)addr + len + pg - 1) & ~(pg - 1);
   return mprotect((void *)start, end - start, prot) ? -errno : 0;
 }
 
-int local_commit(const struct pulp_plan *plan, struct pulp_err *e)
+/* One store when the write is a naturally aligned 2, 4 or 8 bytes (what
+ * PULP_PW_ATOMIC promises), then this CPU's instruction cache is made
+ * coherent (icbi/isync on POWER; nothing on x86_64 and s390x). */
+static void store(const struct pulp_plan_write *w, const uint8_t *bytes)
 {
-  /* Verify everything before writing anything. */
+  void *at = (void *)(uintptr_t)w->addr;
+
+  if (w->len == 8 && (w->addr & 7) == 0) {
+    uint64_t v;
+    memcpy(&v, bytes, 8);
+    __atomic_store_n((uint64_t *)at, v, __ATOMIC_SEQ_CST);
+  } else if (w->len == 2 && (w->addr & 1) == 0) {
+    uint16_t v;
+    memcpy(&v, bytes, 2);
+    __atomic_store_n((uint16_t *)at, v, __ATOMIC_SEQ_CST);
+  } else if (w->len == 4 && (w->addr & 3) == 0) {
+    uint32_t v;
+    memcpy(&v, bytes, 4);
+    __atomic_store_n((uint32_t *)at, v, __ATOMIC_SEQ_CST);
+  } else {
+    memcpy(at, bytes, w->len);
+  }
+  __builtin___clear_cache((char *)at, (char *)at + w->len);
+}
+
+int local_write(const struct pulp_plan *plan, int old, uint32_t *done,
+                struct pulp_err *e)
+{
+  uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uint32_t n = plan->nwrites;
+
+  *done = 0;
+  for (uint32_t i = 0; i < n;) {
+    const struct pulp_plan_write *w = &plan->writes[old ? n - 1 - i : i];
+    uintptr_t start = (uintptr_t)w->addr & ~(pg - 1);
+    uintptr_t end = ((uintptr_t)w->addr + w->len + pg - 1) & ~(pg - 1);
+    uint32_t j = i;
+    int rc = set_prot(start, end, PROT_READ | PROT_WRITE | PROT_EXEC);
+
+    if (rc)
+      return err_sys(e, rc, "mprotect %#llx", (unsigned long long)w->addr);
+    /* The following writes on the same pages share the one mprotect. */
+    do {
+      const struct pulp_plan_write *x = &plan->writes[old ? n - 1 - j : j];
+      if ((uintptr_t)x->addr < start || (uintptr_t)x->addr + x->len > end)
+        break;
+      store(x, old ? x->old : x->bytes);
+      *done = ++j;
+    } while (j < n);
+    i = j;
+    rc = set_prot(start, end, PROT_READ | PROT_EXEC);
+    if (rc)
+      return err_sys(e, rc, "mprotect %#llx", (unsigned long long)w->addr);
+  }
+  return 0;
+}
+
+int local_plan_current(const struct pulp_plan *plan, struct pulp_err *e)
+{
   for (uint32_t i = 0; i < plan->nwrites; i++) {
     const struct pulp_plan_write *w = &plan->writes[i];
     if (memcmp((const void *)(uintptr_t)w->addr, w->old, w->len) != 0)
       return err_set(e, -EAGAIN, "code at %#llx changed under the patch",
                      (unsigned long long)w->addr);
   }
-  for (uint32_t i = 0; i < plan->nwrites; i++) {
-    const struct pulp_plan_write *w = &plan->writes[i];
-    void *at = (void *)(uintptr_t)w->addr;
-    int rc = set_prot(w->addr, w->len, PROT_READ | PROT_WRITE | PROT_EXEC);
-    if (rc)
-      return err_sys(e, rc, "mprotect %#llx", (unsigned long long)w->addr);
-    if (w->len == 8 && (w->addr & 7) == 0) {
-      uint64_t v;
-      memcpy(&v, w->bytes, 8);
-      __atomic_store_n((uint64_t *)at, v, __ATOMIC_SEQ_CST);
-    } else if (w->len == 2 && (w->addr & 1) == 0) {
-      uint16_t v;
-      memcpy(&v, w->bytes, 2);
-      __atomic_store_n((uint16_t *)at, v, __ATOMIC_SEQ_CST);
-    } else if (w->len == 4 && (w->addr & 3) == 0) {
-      uint32_t v;
-      memcpy(&v, w->bytes, 4);
-      __atomic_store_n((uint32_t *)at, v, __ATOMIC_SEQ_CST);
-    } else {
-      memcpy(at, w->bytes, w->len);
-    }
-    __builtin___clear_cache((char *)at, (char *)at + w->len);
-    rc = set_prot(w->addr, w->len, PROT_READ | PROT_EXEC);
-    if (rc)
-      return err_sys(e, rc, "mprotect %#llx", (unsigned long long)w->addr);
-  }
   return 0;
+}
+
+int local_commit(const struct pulp_plan *plan, struct pulp_err *e)
+{
+  uint32_t done;
+  /* Verify everything before writing anything. */
+  int rc = local_plan_current(plan, e);
+
+  return rc ? rc : local_write(plan, 0, &done, e);
 }

@@ -7,4 +7,13 @@
 /* Writes the plan into this process's own code, in order. */
 int local_commit(const struct pulp_plan *plan, struct pulp_err *e);
 
+/* -EAGAIN unless every write's old bytes are in memory. */
+int local_plan_current(const struct pulp_plan *plan, struct pulp_err *e);
+
+/* Stores the plan's bytes in order, or (old) its old bytes in reverse
+ * order; *done counts the writes stored. An error of mprotect (-EPERM or
+ * -EACCES under MemoryDenyWriteExecute) leaves the rest unwritten. */
+int local_write(const struct pulp_plan *plan, int old, uint32_t *done,
+                struct pulp_err *e);
+
 #endif

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/membarrier.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "core/plan.h"
 #include "core/control_abi.h"
 #include "engine.h"
+#include "local_commit.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
 
@@ -36,6 +38,11 @@ __attribute__((visibility("default"))) struct pulp_control __pulp_control = {
     .stack_top = (uint64_t)(uintptr_t)(hijack_stack + sizeof(hijack_stack)),
     .entry = (uint64_t)(uintptr_t)pulp_arch_remote_entry,
 };
+
+/* The membarrier command that makes every other thread of the process
+ * execute a core-serialising instruction before it runs user code again
+ * (registered at load; 0: unsupported, the tool commits instead). */
+static int sync_cmd;
 
 /* PULP_OP_PING prepares this: nothing to write. */
 static struct pulp_plan empty_plan;
@@ -121,6 +128,42 @@ static void undo_partial(const struct pulp_plan *plan)
     close(fd);
 }
 
+/* Commits a single-switch plan from this thread while the others run
+ * (docs/apply-protocol.md, "Committing without stopping"): the pre-areas
+ * first (unreachable), then the one switch with a single aligned store,
+ * then a membarrier so that no other thread executes a stale copy of the
+ * changed bytes after we report success. Returns 1 when committed, 0 when
+ * the tool must commit instead (nothing written: stores to code denied,
+ * e.g. MemoryDenyWriteExecute, or no membarrier), or a negative errno. */
+static int self_commit(const struct pulp_plan *plan, struct pulp_err *e)
+{
+  uint32_t done;
+  int rc;
+
+  if (!sync_cmd || !plan_is_single_switch(plan))
+    return 0;
+  if (!plan->nwrites)
+    return 1;
+  rc = local_plan_current(plan, e);
+  if (rc) {
+    e->code = -ESTALE; /* as the tool reports it */
+    return -ESTALE;
+  }
+  rc = local_write(plan, 0, &done, e);
+  if (rc && done == 0) {
+    err_clear(e);
+    return 0; /* not allowed to store: the tool writes through its mem */
+  }
+  if (rc) {
+    struct pulp_err ignore;
+    local_write(plan, 1, &done, &ignore);
+    return rc;
+  }
+  if (syscall(SYS_membarrier, sync_cmd, 0, 0))
+    rt_log("remote: membarrier failed (%d)", errno);
+  return 1;
+}
+
 /* Waits in PREPARED for the tool's COMMIT or ABORT. The tool decides only
  * while this thread is stopped, and we leave PREPARED only by one atomic
  * compare-and-swap, so a commit and our timeout cannot both happen.
@@ -197,6 +240,17 @@ void pulp_remote_handle(void)
   }
   if (rc)
     goto done;
+  if (c->mode == PULP_MODE_SELF) {
+    int self = self_commit(plan, &e);
+    if (self) {
+      committed = self > 0;
+      rc = self < 0 ? self : 0;
+      c->self_committed = (uint32_t)committed;
+      if (held)
+        engine_finish(committed);
+      goto done;
+    }
+  }
   c->plan_addr = (uint64_t)(uintptr_t)plan;
   store_state(PULP_RS_PREPARED);
   committed = wait_decision(timeout, &e);
@@ -264,4 +318,11 @@ static void fork_child(void)
 __attribute__((constructor)) static void remote_init(void)
 {
   pthread_atfork(fork_prepare, NULL, fork_child);
+  /* Registered now, while the process is most likely single-threaded
+   * (the kernel then skips a grace period); SYNC_CORE is what makes
+   * other threads refetch changed code on x86_64 (an interrupt may return
+   * without serialising) and it is what ppc64le needs after icbi. */
+  if (syscall(SYS_membarrier,
+              MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0) == 0)
+    sync_cmd = MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE;
 }

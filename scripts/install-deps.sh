@@ -49,10 +49,12 @@ apt_install() {
 # A Multi-Arch: same library must have one version on every architecture.
 # When the foreign index holds an older build than the host's (the host got
 # a point release first), installing a foreign package that depends on it
-# fails: pin the library (and its host -dev) to the foreign candidate on all
-# architectures. The version is read from apt, never assumed.
+# fails: pin the library and its host -dev (which -dev packages of ours pull
+# in) to the foreign candidate on all architectures, in the same apt-get
+# call as the rest. The version is read from apt, never assumed.
+pins=()
 pin_skewed() {
-	local pair lib dev host want a args native
+	local pair lib dev host want a native
 	native=$(dpkg --print-architecture)
 	for pair in "${skew_libs[@]}"; do
 		lib=${pair%%:*}
@@ -68,10 +70,8 @@ pin_skewed() {
 		done
 		echo "install-deps.sh: $lib $host on the host, $want for" \
 			"${foreign_archs[*]}: pinning all to $want"
-		args=("$lib=$want")
-		[ -n "$(installed "$dev:$native")" ] && args+=("$dev=$want")
-		for a in "${foreign_archs[@]}"; do args+=("$lib:$a=$want"); done
-		apt_install --allow-downgrades "${args[@]}"
+		pins+=("$lib=$want" "$dev=$want")
+		for a in "${foreign_archs[@]}"; do pins+=("$lib:$a=$want"); done
 	done
 }
 
@@ -94,7 +94,7 @@ if [ ${#todo[@]} -gt 0 ]; then
 	# what must succeed is the install below, checked afterwards.
 	apt-get update -q || echo "install-deps.sh: apt-get update failed; going on"
 	[ "$tests" = 1 ] && pin_skewed
-	apt_install "${todo[@]}" || true
+	apt_install --allow-downgrades "${pins[@]}" "${todo[@]}" || true
 	mapfile -t todo < <(missing)
 	if [ ${#todo[@]} -gt 0 ]; then
 		echo "install-deps.sh: could not install: ${todo[*]}" >&2

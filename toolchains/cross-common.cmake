@@ -32,6 +32,7 @@ set(ENV{PKG_CONFIG_SYSROOT_DIR} "")
 # (their version skews against the host's): without their .pc files,
 # cmake/PulpElf.cmake links the runtime libraries (-l:libelf.so.1,
 # -l:libdw.so.1) and the compiler finds the host headers in /usr/include.
+
 # Shared libraries' own dependencies (libz for libelf, liblzma for libdw).
 set(CMAKE_EXE_LINKER_FLAGS_INIT
   "-Wl,-rpath-link,/usr/lib/${PULP_CROSS_TRIPLE}:/lib/${PULP_CROSS_TRIPLE}")

@@ -2,7 +2,8 @@
 #   cmake -S . -B build-ppc64le -DCMAKE_TOOLCHAIN_FILE=toolchains/ppc64le.cmake
 # The target's libraries come from Debian's multiarch packages for that
 # architecture (scripts/install-deps.sh --tests), installed under
-# /usr/lib/powerpc64le-linux-gnu; their headers are the host's (Multi-Arch: same).
+# /usr/lib/powerpc64le-linux-gnu; their headers are the host's
+# (Multi-Arch: same).
 # ctest runs the built tests under qemu-user (no -L: the foreign glibc is
 # installed through multiarch and -L would mix two glibc builds).
 set(CMAKE_SYSTEM_NAME Linux)

@@ -2,7 +2,8 @@
 #   cmake -S . -B build-s390x -DCMAKE_TOOLCHAIN_FILE=toolchains/s390x.cmake
 # The target's libraries come from Debian's multiarch packages for that
 # architecture (scripts/install-deps.sh --tests), installed under
-# /usr/lib/s390x-linux-gnu; their headers are the host's (Multi-Arch: same).
+# /usr/lib/s390x-linux-gnu; their headers are the host's
+# (Multi-Arch: same).
 # ctest runs the built tests under qemu-user (no -L: the foreign glibc is
 # installed through multiarch and -L would mix two glibc builds).
 set(CMAKE_SYSTEM_NAME Linux)

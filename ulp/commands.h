@@ -11,6 +11,9 @@ int cmd_check(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_messages(int argc, char **argv);
 int cmd_post(int argc, char **argv);
+int cmd_install(int argc, char **argv);   /* install.c */
+int cmd_uninstall(int argc, char **argv); /* install.c */
+int cmd_processes(int argc, char **argv);
 
 /* Exit statuses shared by the commands (ulp(1)). */
 enum {

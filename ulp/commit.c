@@ -49,6 +49,21 @@ static int plan_current(struct hj *h, struct pulp_err *e)
   return 0;
 }
 
+/* Is pc anywhere in the bytes of a write that is not one atomic store,
+ * its first byte included? Stricter than the guards: a thread parked at
+ * the start of a pre-area being restored would otherwise still be there
+ * when a later commit, made while threads run, rewrites that pre-area as
+ * unreachable (docs/apply-protocol.md, "Committing without stopping"). */
+static int in_plain_write(const struct pulp_plan *plan, uint64_t pc)
+{
+  for (uint32_t i = 0; i < plan->nwrites; i++) {
+    const struct pulp_plan_write *w = &plan->writes[i];
+    if (!(w->flags & PULP_PW_ATOMIC) && pc >= w->addr && pc < w->addr + w->len)
+      return 1;
+  }
+  return 0;
+}
+
 /* Decides COMMIT or ABORT, only while every thread (the borrowed one
  * included) is stopped: the runtime leaves PREPARED by one atomic CAS, so
  * its timeout and our decision cannot cross. */
@@ -90,7 +105,8 @@ int commit(struct hj *h, struct pulp_err *e)
     if (rc == 0 && state != PULP_RS_PREPARED)
       rc = err_set(e, -ETIMEDOUT, "the runtime gave up waiting for the commit");
     for (size_t i = 0; rc == 0 && i < ts.n; i++)
-      busy |= plan_pc_is_guarded(h->plan, ts.t[i].pc);
+      busy |= plan_pc_is_guarded(h->plan, ts.t[i].pc) ||
+              in_plain_write(h->plan, ts.t[i].pc);
     if (rc == 0 && !busy)
       rc = plan_current(h, e);
     if (rc == 0 && busy && attempt + 1 >= h->o.retries)

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,7 +146,7 @@ out:
 static int setup_call(struct hj *h, const struct pulp_control *c, uint32_t op,
                       const void *req, size_t reqlen, struct pulp_err *e)
 {
-  static uint8_t ctx[PULP_CTX_MAX] __attribute__((aligned(64)));
+  uint8_t ctx[PULP_CTX_MAX] __attribute__((aligned(64)));
   long len;
   int rc;
 
@@ -170,6 +172,11 @@ static int setup_call(struct hj *h, const struct pulp_control *c, uint32_t op,
     rc = put32(h, CTL(tid), (uint32_t)h->tid, e);
   if (!rc)
     rc = put32(h, CTL(writing), 0, e);
+  if (!rc) {
+    uint32_t mode[] = {h->o.stop_world ? PULP_MODE_STOP : PULP_MODE_SELF, 0};
+    _Static_assert(CTL(self_committed) - CTL(mode) == 4, "control layout");
+    rc = proc_write(h->p, h->control + CTL(mode), mode, sizeof(mode), e);
+  }
   if (!rc)
     rc = arch_live_setup_call(h->tid, h->saved, c->entry, c->stack_top, e);
   /* CALLING last: a tool dying before this leaves a thread that either
@@ -184,59 +191,25 @@ static int setup_call(struct hj *h, const struct pulp_control *c, uint32_t op,
   return rc;
 }
 
-/* The exclusion between tools, in the target itself: the block is
- * claimed only while this tool has every thread of the process stopped.
- * A thread has one tracer at most, so two tools can never both hold
- * every thread: their claims are serialised by the kernel, whatever
- * mount or pid namespace each runs in. A tool that dies releases its
- * threads (the kernel detaches them), so nothing stale can block the
- * next one: a block found in use while nobody traces a thread and the
- * last borrowed thread is not in the runtime is left over by a dead tool
- * and is taken over. Returns -EAGAIN when another tracer holds a thread
- * while the block is idle (two tools crossing): retry. On success the
- * borrowed thread runs the runtime; on failure it is still stopped with
- * its registers intact. */
-static int claim_and_call(struct hj *h, uint32_t op, const void *req,
-                          size_t reqlen, struct pulp_err *e)
+/* The claim proper, once this tool excludes every other one (see
+ * claim_and_call): the block must not have changed since our first look,
+ * and one left in use by a dead tool is reset, unless the runtime still
+ * runs on its last borrowed thread (in_runtime: that thread's PC is in the
+ * runtime, the runtime aborts and restores it by itself: wait). */
+static int claim_locked(struct hj *h, int in_runtime, uint32_t op,
+                        const void *req, size_t reqlen, struct pulp_err *e)
 {
-  struct threads ts = {0};
   struct pulp_control c;
-  struct pulp_err ignore;
-  int rc = threads_attach(h->p, &h->tid, 1, &ts, e);
+  int rc = proc_read(h->p, h->control, &c, CTL(error), e);
 
-  for (size_t i = 0; rc == 0 && i < ts.n; i++)
-    if (ts.t[i].tid == h->tid) {
-      ts.t[i].stopped = ts.t[i].hold = 1; /* by choose_thread */
-      ts.t[i].pc = arch_live_pc(h->saved);
-    }
-  if (rc == 0)
-    rc = threads_stop_all(h->p, &h->tid, 1, &ts, e);
-  if (rc == -EBUSY) { /* another tracer has a thread */
-    uint32_t state = PULP_RS_IDLE;
-    char why[sizeof(e->msg)];
-    snprintf(why, sizeof(why), "%s", e->msg);
-    if (get32(h, CTL(state), &state, &ignore) == 0 && state != PULP_RS_IDLE)
-      rc = err_set(e, -EBUSY, "busy: another ulp is driving its runtime (%s)",
-                   why);
-    else
-      rc = -EAGAIN;
-  }
-  if (rc == 0)
-    rc = proc_read(h->p, h->control, &c, CTL(error), e);
   if (rc == 0 && c.generation != h->generation)
     rc = err_set(e, -EBUSY,
                  "busy: another ulp (pid %u) operated on the process "
                  "meanwhile",
                  c.tool_pid);
-  for (size_t i = 0; rc == 0 && i < ts.n; i++)
-    if (c.tid && ts.t[i].tid == (pid_t)c.tid && ts.t[i].tid != h->tid &&
-        in_range(&h->runtime, ts.t[i].pc))
-      /* A thread left to the runtime by a tool that gave up: it aborts
-       * and restores itself on the hijack stack; wait for it. */
-      rc = err_set(e, -EAGAIN,
-                   "busy: the runtime is still running on "
-                   "thread %u",
-                   c.tid);
+  if (rc == 0 && c.state != PULP_RS_IDLE && in_runtime)
+    rc = err_set(e, -EAGAIN, "busy: the runtime is still running on thread %u",
+                 c.tid);
   if (rc == 0) {
     /* IDLE, or left over by a dead tool with nothing running it. */
     c.state = PULP_RS_IDLE;
@@ -246,11 +219,202 @@ static int claim_and_call(struct hj *h, uint32_t op, const void *req,
     if (rc == 0)
       rc = setup_call(h, &c, op, req, reqlen, e);
   }
+  return rc;
+}
+
+/* "Another tracer holds a thread": busy when the block is in use, else two
+ * tools crossing (-EAGAIN: retry). */
+static int crossing(struct hj *h, struct pulp_err *e)
+{
+  uint32_t state = PULP_RS_IDLE;
+  struct pulp_err ignore;
+  char why[sizeof(e->msg)];
+
+  snprintf(why, sizeof(why), "%s", e->msg);
+  if (get32(h, CTL(state), &state, &ignore) == 0 && state != PULP_RS_IDLE)
+    return err_set(e, -EBUSY, "busy: another ulp is driving its runtime (%s)",
+                   why);
+  return -EAGAIN;
+}
+
+/* The claim with every thread stopped: used when the leader cannot be
+ * seized (it exited: a zombie cannot be traced). A zombie leader still
+ * traced by another tool is that tool's lock: it may be in its claim. */
+static int claim_stopping_all(struct hj *h, uint32_t op, const void *req,
+                              size_t reqlen, struct pulp_err *e)
+{
+  struct threads ts = {0};
+  struct pulp_control c;
+  int in_runtime = 0, tracer;
+  int rc = threads_attach(h->p, &h->tid, 1, &ts, e);
+
+  for (size_t i = 0; rc == 0 && i < ts.n; i++)
+    if (ts.t[i].tid == h->tid) {
+      ts.t[i].stopped = ts.t[i].hold = 1; /* by choose_thread */
+      ts.t[i].pc = arch_live_pc(h->saved);
+    }
+  if (rc == 0)
+    rc = threads_stop_all(h->p, &h->tid, 1, &ts, e);
+  if (rc == 0 && (tracer = tracer_of(h->p, h->p->pid)) && tracer != getpid())
+    rc = err_set(e, -EBUSY, "thread %d is already traced by pid %d", h->p->pid,
+                 tracer);
+  if (rc == -EBUSY)
+    rc = crossing(h, e);
+  if (rc == 0)
+    rc = proc_read(h->p, h->control, &c, CTL(error), e);
+  for (size_t i = 0; rc == 0 && i < ts.n; i++)
+    if (c.tid && ts.t[i].tid == (pid_t)c.tid && ts.t[i].tid != h->tid &&
+        in_range(&h->runtime, ts.t[i].pc))
+      in_runtime = 1;
+  if (rc == 0)
+    rc = claim_locked(h, in_runtime, op, req, reqlen, e);
   for (size_t i = 0; i < ts.n; i++)
     if (ts.t[i].tid == h->tid)
       ts.t[i].hold = rc != 0; /* success: resumed into the runtime */
   threads_resume_all(&ts, 1);
   threads_release(&ts);
+  return rc;
+}
+
+/* The lock on the leader: a helper thread seizes the group leader without
+ * stopping it, and exits to let go (the kernel detaches the tracees of a
+ * tracer thread that exits; PTRACE_DETACH would need the leader stopped). */
+struct leader_lock {
+  const struct proc *p;
+  sem_t ready, release;
+  int rc, want_pc; /* want_pc: stop the leader once and read its PC */
+  uint64_t pc;
+  struct pulp_err e;
+};
+
+static void *leader_lock_main(void *arg)
+{
+  struct leader_lock *l = arg;
+
+  l->rc = thread_seize(l->p, l->p->pid, &l->e);
+  sem_post(&l->ready);
+  while (l->rc == 0) {
+    int group = 0;
+    while (sem_wait(&l->release) && errno == EINTR)
+      ;
+    if (!l->want_pc)
+      break;
+    /* Only this thread may stop its tracee (still_in_runtime). */
+    l->want_pc = 0;
+    l->rc = thread_stop(l->p->pid, &group, &l->e);
+    if (l->rc == 0) {
+      l->rc = arch_live_get_pc(l->p->pid, &l->pc, &l->e);
+      thread_cont(l->p->pid, group);
+    }
+    sem_post(&l->ready);
+  }
+  return NULL;
+}
+
+/* Was the last borrowed thread (tid), left by a tool that is gone, still
+ * in the runtime? Only that thread is stopped to look. */
+static int still_in_runtime(struct hj *h, struct leader_lock *l, pid_t tid,
+                            struct pulp_err *e)
+{
+  uint64_t pc = 0;
+  int group = 0, rc;
+
+  if (tid == h->p->pid) { /* the leader: our lock's thread traces it */
+    l->want_pc = 1;
+    sem_post(&l->release);
+    while (sem_wait(&l->ready) && errno == EINTR)
+      ;
+    if (l->rc) {
+      *e = l->e;
+      return l->rc == -ESRCH ? 0 : l->rc;
+    }
+    return in_range(&h->runtime, l->pc);
+  }
+  rc = thread_seize(h->p, tid, e);
+
+  if (rc == -ESRCH)
+    return 0;
+  if (rc)
+    return rc;
+  rc = thread_stop(tid, &group, e);
+  if (rc == 0) {
+    rc = arch_live_get_pc(tid, &pc, e);
+    ptrace(PTRACE_DETACH, tid, 0, 0);
+  }
+  if (rc == -ESRCH)
+    return 0;
+  return rc ? rc : in_range(&h->runtime, pc);
+}
+
+/* The exclusion between tools, in the target itself: the block is
+ * claimed only while this tool traces the thread group leader, seized
+ * without stopping it (or borrowed). A thread has one tracer at most, so
+ * two tools never claim at once, whatever mount or pid namespace each
+ * runs in, and a tool that dies releases the leader (the kernel detaches
+ * it). No thread but the borrowed one is stopped. A block found in use
+ * while its borrowed thread has no tracer is left over by a dead tool and
+ * is taken over once the runtime no longer runs on that thread. A zombie
+ * leader cannot be traced: then the claim stops every thread
+ * (claim_stopping_all). Returns -EAGAIN when another tracer holds the
+ * leader while the block is idle (two tools crossing): retry. On success
+ * the borrowed thread runs the runtime; on failure it is still stopped
+ * with its registers intact. */
+static int claim_and_call(struct hj *h, uint32_t op, const void *req,
+                          size_t reqlen, struct pulp_err *e)
+{
+  struct leader_lock l = {.p = h->p};
+  struct pulp_control c;
+  pthread_t th;
+  int rc, in_runtime = 0;
+
+  if (h->tid != h->p->pid) {
+    char st = proc_thread_state(h->p, h->p->pid);
+    if (st == 'Z' || st == 'X' || st == 0)
+      return claim_stopping_all(h, op, req, reqlen, e);
+    sem_init(&l.ready, 0, 0);
+    sem_init(&l.release, 0, 0);
+    if (pthread_create(&th, NULL, leader_lock_main, &l))
+      return err_set(e, -EAGAIN, "cannot start a thread");
+    while (sem_wait(&l.ready) && errno == EINTR)
+      ;
+    rc = l.rc;
+    if (rc == -EBUSY || rc == -ESRCH) {
+      if (rc == -ESRCH) /* the leader exited meanwhile: look again */
+        err_set(&l.e, -EBUSY, "the leader exited");
+      *e = l.e;
+      rc = crossing(h, e);
+    } else if (rc) {
+      *e = l.e;
+    }
+    if (rc)
+      goto out;
+  }
+  rc = proc_read(h->p, h->control, &c, CTL(error), e);
+  if (rc == 0 && c.state != PULP_RS_IDLE && c.tid && (pid_t)c.tid != h->tid) {
+    /* Our lock traces the leader: no other tool can. */
+    int tracer = (pid_t)c.tid == h->p->pid ? 0 : tracer_of(h->p, (pid_t)c.tid);
+    if (tracer)
+      rc = err_set(e, -EBUSY,
+                   "busy: another ulp (pid %u) is driving its "
+                   "runtime",
+                   c.tool_pid);
+    else
+      in_runtime = still_in_runtime(h, &l, (pid_t)c.tid, e);
+    if (in_runtime < 0)
+      rc = in_runtime;
+  }
+  if (rc == 0)
+    rc = claim_locked(h, in_runtime, op, req, reqlen, e);
+  if (rc == 0 && ptrace(PTRACE_CONT, h->tid, 0, 0))
+    rc = err_sys(e, -errno, "thread %d: PTRACE_CONT", h->tid);
+out:
+  if (h->tid != h->p->pid) {
+    l.want_pc = 0;
+    sem_post(&l.release);
+    pthread_join(th, NULL);
+    sem_destroy(&l.ready);
+    sem_destroy(&l.release);
+  }
   return rc;
 }
 
@@ -299,6 +463,13 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
   hook(h, HIJACK_AT_CALL);
 
   rc = wait_state(h, 1u << PULP_RS_PREPARED | 1u << PULP_RS_DONE, &state, e);
+  if (rc == 0 && state == PULP_RS_DONE) {
+    /* The runtime committed a single-switch plan itself (or failed). */
+    uint32_t self = 0;
+    struct pulp_err ignore;
+    if (get32(h, CTL(self_committed), &self, &ignore) == 0 && self)
+      h->committed = 1;
+  }
   if (rc == 0 && state == PULP_RS_PREPARED) {
     hook(h, HIJACK_AT_PREPARED);
     rc = read_plan(h, e);

@@ -27,6 +27,8 @@ struct hijack_opts {
                                  for our restore; 0: 5000 */
   unsigned retries;           /* commit attempts while a thread's PC is in
                                  a guard range; 0: 20 */
+  int stop_world;             /* commit with every thread stopped even
+                                 when the runtime could do it alone */
   /* Tests only: called at each phase (e.g. to kill the tool there). */
   void (*hook)(enum hijack_phase phase, void *arg);
   void *hook_arg;

@@ -21,6 +21,9 @@ static const struct {
     {"dump", cmd_dump, "print the contents of a .ulp or .rev file"},
     {"messages", cmd_messages, "print the runtime's log of a process"},
     {"post", cmd_post, "normalise the pads of a library after linking"},
+    {"install", cmd_install, "put patches in the store and apply them"},
+    {"uninstall", cmd_uninstall, "revert patches and take them out of the store"},
+    {"processes", cmd_processes, "tell which processes can be patched, and why"},
 };
 
 void ulp_error(const char *cmd, const char *fmt, ...)

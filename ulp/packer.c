@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "core/arch.h"
 #include "core/descriptor.h"
 #include "core/elf_file.h"
 #include "core/libpulp_container.h"
+#include "core/plan.h"
 #include "core/ulp_format.h"
 #include "embed.h"
 #include "pads.h"
@@ -195,6 +197,29 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
   if (!p->target_build_id_len || !p->patch_build_id_len) {
     rc = err_set(e, -EINVAL, "%s has no build-id (link with --build-id)",
                  p->target_build_id_len ? d->patch_obj : d->target);
+    goto out;
+  }
+  /* A patch object that is the target redirects every function to
+   * itself: each call would then jump to its own entry forever. */
+  {
+    struct stat ts, ps;
+    if ((stat(d->target, &ts) == 0 && stat(d->patch_obj, &ps) == 0 &&
+         ts.st_dev == ps.st_dev && ts.st_ino == ps.st_ino) ||
+        (p->target_build_id_len == p->patch_build_id_len &&
+         !memcmp(p->target_build_id, p->patch_build_id,
+                 p->patch_build_id_len))) {
+      rc = err_set(e, -EINVAL,
+                   "%s:%d: the patch object %s is the target %s itself "
+                   "(same file or build-id)",
+                   d->path, d->patch_line, d->patch_obj, d->target);
+      goto out;
+    }
+  }
+  if (d->nfuncs > PULP_PLAN_MAX_FUNCS) {
+    rc = err_set(e, -E2BIG,
+                 "%s: %zu functions, more than the limit of %d in one patch "
+                 "(split it into several patches)",
+                 d->path, (size_t)d->nfuncs, PULP_PLAN_MAX_FUNCS);
     goto out;
   }
   p->target_is_exec = elf_file_is_executable(t);

@@ -68,8 +68,8 @@ static pid_t live_thread(pid_t pid)
     char st;
     if (d->d_name[0] < '0' || d->d_name[0] > '9')
       continue;
-    snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", (int)pid,
-             d->d_name);
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid,
+             atoi(d->d_name));
     st = stat_state(path);
     if (st && st != 'Z' && st != 'X')
       tid = (pid_t)atoi(d->d_name);
@@ -100,8 +100,7 @@ int proc_open(pid_t pid, struct proc *p, struct pulp_err *e)
   if (state == 'Z' || state == 'X') {
     if (!(p->tid = live_thread(pid)))
       return err_set(e, -ESRCH, "process exited");
-    snprintf(p->dir, sizeof(p->dir), "/proc/%d/task/%d", (int)pid,
-             (int)p->tid);
+    snprintf(p->dir, sizeof(p->dir), "/proc/%d/task/%d", (int)pid, (int)p->tid);
   }
   snprintf(path, sizeof(path), "%s/comm", p->dir);
   fd = open(path, O_RDONLY | O_CLOEXEC);

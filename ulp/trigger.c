@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "target.h"
 
 #define CMD "trigger"
+#define TRIGGER_WORKERS_MAX 8
 
 struct trigger {
   const char *pattern; /* -p: PID or NAME-WILDCARD; NULL for all */
@@ -35,8 +37,12 @@ struct trigger {
   json_object *results;
   uint8_t *req;
   size_t reqlen;
-  /* outcome */
+  /* outcome (under lock: processes are handled in parallel) */
+  pthread_mutex_t lock;
   int nsucceeded, nfailed, nskipped, nmentioned;
+  /* the processes of a scan, taken by the workers in turn */
+  pid_t *pids;
+  size_t npids, cap, next;
 };
 
 /* Which library does this process have to hold for the operation? All of
@@ -116,7 +122,11 @@ static void report(struct trigger *t, const char *name, pid_t pid,
 {
   static const char *const word[] = {"succeeded", "skipped", "failed"};
 
+  pthread_mutex_lock(&t->lock);
   t->nmentioned++;
+  *(o == SUCCEEDED ? &t->nsucceeded
+    : o == SKIPPED ? &t->nskipped
+                   : &t->nfailed) += 1;
   if (t->json) {
     json_object *r = json_object_new_object();
     json_object_object_add(r, "pid", json_object_new_int(pid));
@@ -126,6 +136,7 @@ static void report(struct trigger *t, const char *name, pid_t pid,
     if (why)
       json_object_object_add(r, "reason", json_object_new_string(why));
     json_object_array_add(t->results, r);
+    pthread_mutex_unlock(&t->lock);
     return;
   }
   if (name)
@@ -137,6 +148,15 @@ static void report(struct trigger *t, const char *name, pid_t pid,
   else
     printf("%s: %s\n", word[o], why);
   fflush(stdout);
+  pthread_mutex_unlock(&t->lock);
+}
+
+/* A skipped process that is not mentioned is still counted. */
+static void count_skipped(struct trigger *t)
+{
+  pthread_mutex_lock(&t->lock);
+  t->nskipped++;
+  pthread_mutex_unlock(&t->lock);
 }
 
 static int one_process(pid_t pid, void *arg)
@@ -156,20 +176,19 @@ static int one_process(pid_t pid, void *arg)
     report(t,
            strcmp(tg.proc.comm, "?") && tg.proc.comm[0] ? tg.proc.comm : NULL,
            pid, FAILED, e.msg);
-    t->nfailed++;
     return 0;
   }
   rc = applicable(t, &tg, &done, &e);
   if (rc && hijack_process_gone(pid)) {
     report(t, tg.proc.comm, pid, FAILED, "process exited");
-    t->nfailed++;
     target_close(&tg);
     return 0;
   }
   if (rc) {
     if (t->explicit_pid || t->verbose)
       report(t, tg.proc.comm, pid, SKIPPED, e.msg);
-    t->nskipped++;
+    else
+      count_skipped(t);
     target_close(&tg);
     return 0;
   }
@@ -182,15 +201,61 @@ static int one_process(pid_t pid, void *arg)
                                st.req ? st.req : t->req,
                                st.req ? st.len : t->reqlen, NULL, &e);
   stage_release(&st);
-  if (rc) {
+  if (rc)
     report(t, tg.proc.comm, pid, FAILED, e.msg);
-    t->nfailed++;
-  } else {
+  else
     report(t, tg.proc.comm, pid, SUCCEEDED, NULL);
-    t->nsucceeded++;
-  }
   target_close(&tg);
   return 0;
+}
+
+static int collect(pid_t pid, void *arg)
+{
+  struct trigger *t = arg;
+
+  if (t->npids == t->cap) {
+    size_t cap = t->cap ? 2 * t->cap : 64;
+    pid_t *v = realloc(t->pids, cap * sizeof(*v));
+    if (!v)
+      return -ENOMEM;
+    t->pids = v;
+    t->cap = cap;
+  }
+  t->pids[t->npids++] = pid;
+  return 0;
+}
+
+static void *worker(void *arg)
+{
+  struct trigger *t = arg;
+
+  for (;;) {
+    size_t i = __atomic_fetch_add(&t->next, 1, __ATOMIC_RELAXED);
+    if (i >= t->npids)
+      return NULL;
+    one_process(t->pids[i], t);
+  }
+}
+
+/* The processes of a scan, in parallel: each is mostly waiting (on its
+ * runtime's dlopen, on the kernel), so a few workers per CPU overlap
+ * them; bounded, so that a fleet does not start a thread each. Every
+ * process still gets its own line, in the order they finish. */
+static void each_in_parallel(struct trigger *t)
+{
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t n = ncpu > 0 ? (size_t)(4 * ncpu) : 4, started = 0;
+  pthread_t th[TRIGGER_WORKERS_MAX];
+
+  if (n > TRIGGER_WORKERS_MAX)
+    n = TRIGGER_WORKERS_MAX;
+  if (n > t->npids)
+    n = t->npids;
+  while (started + 1 < n && !pthread_create(&th[started], NULL, worker, t))
+    started++;
+  worker(t); /* this thread too; alone if none could start */
+  while (started > 0)
+    pthread_join(th[--started], NULL);
 }
 
 static int is_number(const char *s)
@@ -255,7 +320,7 @@ int cmd_trigger(int argc, char **argv)
       {"json", no_argument, 0, 'j'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
-  struct trigger t = {0};
+  struct trigger t = {.lock = PTHREAD_MUTEX_INITIALIZER};
   struct pulp_err e = {0};
   int c, status = ULP_EXIT_OK;
 
@@ -319,7 +384,8 @@ int cmd_trigger(int argc, char **argv)
     t.explicit_pid = 1;
     one_process((pid_t)atoi(t.pattern), &t);
   } else {
-    target_each_runtime_process(t.pattern, one_process, &t);
+    target_each_runtime_process(t.pattern, collect, &t);
+    each_in_parallel(&t);
   }
   if (t.json) {
     printf("%s\n", json_object_to_json_string_ext(
@@ -342,5 +408,6 @@ out:
   free(t.files);
   free(t.patches);
   free(t.req);
+  free(t.pids);
   return status;
 }

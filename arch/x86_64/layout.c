@@ -157,8 +157,9 @@ static int x86_redirect(const uint8_t *win, uint64_t func, uint64_t target,
     put_jmp_rel8(entry, info.site, pre + 8);
   }
   /* The pad first (unreachable until the entry changes), then the entry. */
-  if ((rc = emit_write(plan, pre, win, pad, PRE, 0, e)) ||
-      (rc = emit_write(plan, info.site, win + s, entry, 2, 0, e)))
+  if ((rc = emit_write(plan, pre, win, pad, PRE, PULP_PW_UNREACHED, e)) ||
+      (rc = emit_write(plan, info.site, win + s, entry, 2,
+                       info.site % 2 ? 0 : PULP_PW_ATOMIC, e)))
     return rc;
   return guard_pad(plan, pre, info.site, e);
 }

@@ -55,7 +55,8 @@ static void hook(enum hijack_phase ph, void *arg)
 int main(int argc, char **argv)
 {
   struct hooks hk = {-1, -1, 0};
-  struct hijack_opts o = {.hook = hook, .hook_arg = &hk};
+  /* The phases below (PREPARED, WRITING) exist only when the tool commits. */
+  struct hijack_opts o = {.hook = hook, .hook_arg = &hk, .stop_world = 1};
   struct test_write_req req = {0};
   struct hijack_stats st;
   struct pulp_err e = {0};

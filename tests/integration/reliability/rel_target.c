@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +63,8 @@ static void *vforker(void *arg)
     pid_t c = vfork();
     if (c == 0) {
       struct timespec ts = {secs, 0};
+      /* Dies with the process: no orphan outlives the test. */
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
       nanosleep(&ts, NULL); /* the parent waits in the kernel, state D */
       _exit(0);
     }

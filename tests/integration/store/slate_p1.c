@@ -1,0 +1,4 @@
+int slate_get_v2(void)
+{
+  return 20;
+}

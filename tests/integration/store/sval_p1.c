@@ -1,0 +1,4 @@
+int sval_get_v2(void)
+{
+  return 2;
+}
