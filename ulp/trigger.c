@@ -201,7 +201,9 @@ static int one_process(pid_t pid, void *arg)
                                st.req ? st.req : t->req,
                                st.req ? st.len : t->reqlen, NULL, &e);
   stage_release(&st);
-  if (rc)
+  if (rc == -ESRCH && !t->explicit_pid)
+    count_skipped(t); /* exited while we worked: as if before the scan */
+  else if (rc)
     report(t, tg.proc.comm, pid, FAILED, e.msg);
   else
     report(t, tg.proc.comm, pid, SUCCEEDED, NULL);
