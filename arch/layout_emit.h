@@ -105,10 +105,11 @@ static inline int emit_guard(struct pulp_plan *plan, uint64_t start,
 }
 
 /* Appends the writes that turn old[0..len) at addr into new[0..len), in
- * chunks of at most PULP_PLAN_WRITE_MAX bytes, skipping unchanged chunks. */
+ * chunks of at most PULP_PLAN_WRITE_MAX bytes, skipping unchanged chunks;
+ * flags (PULP_PW_*) go on every chunk. */
 static inline int emit_range(struct pulp_plan *plan, uint64_t addr,
                              const uint8_t *old, const uint8_t *new_bytes,
-                             size_t len, struct pulp_err *e)
+                             size_t len, uint32_t flags, struct pulp_err *e)
 {
   for (size_t off = 0; off < len; off += PULP_PLAN_WRITE_MAX) {
     size_t n =
@@ -117,8 +118,8 @@ static inline int emit_range(struct pulp_plan *plan, uint64_t addr,
 
     if (!memcmp(old + off, new_bytes + off, n))
       continue;
-    r = emit_write(plan, addr + off, old + off, new_bytes + off, (uint32_t)n, 0,
-                   e);
+    r = emit_write(plan, addr + off, old + off, new_bytes + off, (uint32_t)n,
+                   flags, e);
     if (r < 0)
       return r;
   }

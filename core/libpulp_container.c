@@ -120,6 +120,10 @@ static int melf_section(const struct melf *m, uint32_t i, struct msec *s,
   if ((rc = melf_shdr(m, m->shstrndx, &strs, e)) ||
       (rc = melf_shdr(m, i, s, e)))
     return rc;
+  /* A NOBITS string table has no bytes in the file, whatever its offset
+   * and size say (found by tests/fuzz: read outside the buffer). */
+  if (strs.type == SHT_NOBITS_)
+    return bad(e, "section name table has no data");
   name = rd(m->b + m->shoff + (uint64_t)i * SHDR64_LEN, 4, m->be);
   if (name >= strs.size || !memchr(m->b + strs.off + name, 0, strs.size - name))
     return bad(e, "section name outside the string table");
@@ -192,6 +196,8 @@ static int melf_symbol(const struct melf *m, const char *name, uint64_t *value,
         continue;
       if (s.link >= m->shnum || (rc = melf_shdr(m, s.link, &str, e)))
         return rc ? rc : bad(e, "symbol table without strings");
+      if (str.type == SHT_NOBITS_) /* no bytes in the file: see above */
+        return bad(e, "symbol table without strings");
       for (uint64_t k = 0; k + SYM64_LEN <= s.size; k += SYM64_LEN) {
         const uint8_t *y = m->b + s.off + k;
         uint64_t nm = rd(y, 4, m->be);

@@ -209,6 +209,17 @@ static char *get_str(struct rbuf *r)
   return s;
 }
 
+/* A field that a file states once: a second record of it is malformed
+ * (found by tests/fuzz: the second string replaced, and leaked, the first). */
+static void get_once(struct rbuf *r, char **field)
+{
+  if (*field) {
+    r->bad = 1;
+    return;
+  }
+  *field = get_str(r);
+}
+
 static void get_bytes(struct rbuf *r, uint8_t *dst, uint32_t *dlen,
                       size_t avail)
 {
@@ -242,16 +253,16 @@ static int decode_record(struct ulp_patch *p, uint16_t tag, struct rbuf *r)
     p->machine = (uint32_t)get_le(r, 4);
     break;
   case TAG_NAME:
-    p->name = get_str(r);
+    get_once(r, &p->name);
     break;
   case TAG_PATCH_PATH:
-    p->patch_path = get_str(r);
+    get_once(r, &p->patch_path);
     break;
   case TAG_PATCH_BUILD_ID:
     get_bytes(r, p->patch_build_id, &p->patch_build_id_len, r->len - r->off);
     break;
   case TAG_TARGET:
-    p->target = get_str(r);
+    get_once(r, &p->target);
     break;
   case TAG_TARGET_IS_EXEC:
     p->target_is_exec = (int)get_le(r, 4);

@@ -85,6 +85,13 @@ for arch in ppc64le s390x; do
 done
 run_suite "klp on a real kernel (qemu-system-x86_64 guest)" \
 	bash "$top/tests/klp/run-guest-tests.sh" "$build"
+# What operators install and automate with: Debian packages (amd64, and
+# cross-built ppc64el and s390x), RPMs, the live demo in a fresh Debian 12
+# root from the packages only; the Ansible collection over two hosts.
+run_suite "packages (deb for three architectures, rpm, fresh-root install)" \
+	bash "$top/tests/packaging/run.sh"
+run_suite "Ansible roll-out (localhost and a namespace host)" \
+	bash "$top/tests/ansible/run.sh" "$build"
 
 echo
 echo "=== summary"

@@ -14,6 +14,8 @@ int cmd_post(int argc, char **argv);
 int cmd_install(int argc, char **argv);   /* install.c */
 int cmd_uninstall(int argc, char **argv); /* install.c */
 int cmd_processes(int argc, char **argv);
+int cmd_sign(int argc, char **argv);   /* sign.c */
+int cmd_keygen(int argc, char **argv); /* sign.c */
 
 /* Exit statuses shared by the commands (ulp(1)). */
 enum {

@@ -20,6 +20,7 @@
 #include "hijack.h"
 #include "stage.h"
 #include "target.h"
+#include "verify.h" /* signatures, audit log: docs/security.md */
 
 #define CMD "trigger"
 #define TRIGGER_WORKERS_MAX 8
@@ -35,6 +36,8 @@ struct trigger {
   int verbose;
   int json; /* --json: one array of results at the end */
   json_object *results;
+  struct verify_opts vopts;
+  struct audit_set audit; /* one syslog message per file and process */
   uint8_t *req;
   size_t reqlen;
   /* outcome (under lock: processes are handled in parallel) */
@@ -123,6 +126,7 @@ static void report(struct trigger *t, const char *name, pid_t pid,
   static const char *const word[] = {"succeeded", "skipped", "failed"};
 
   pthread_mutex_lock(&t->lock);
+  audit_set_log(&t->audit, pid, name, word[o], why);
   t->nmentioned++;
   *(o == SUCCEEDED ? &t->nsucceeded
     : o == SKIPPED ? &t->nskipped
@@ -306,6 +310,10 @@ static void usage(FILE *f)
              "      --tid TID               borrow this thread\n"
              "  -v, --verbose               mention skipped processes\n"
              "      --json                  print the results as a JSON array\n"
+             "      --require-signature     refuse files without a trusted "
+             "FILE.sig\n"
+             "      --keys DIR              trusted public keys "
+             "(/etc/pulp/keys)\n"
              "Exit status: 0 applied, 1 a process failed, 2 bad input,\n"
              "3 nothing applicable. See ulp(1).\n");
 }
@@ -320,6 +328,8 @@ int cmd_trigger(int argc, char **argv)
       {"tid", required_argument, 0, 'T'},
       {"verbose", no_argument, 0, 'v'},
       {"json", no_argument, 0, 'j'},
+      {"require-signature", no_argument, 0, 'S'},
+      {"keys", required_argument, 0, 'K'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   struct trigger t = {.lock = PTHREAD_MUTEX_INITIALIZER};
@@ -346,6 +356,12 @@ int cmd_trigger(int argc, char **argv)
       break;
     case 'v':
       t.verbose = 1;
+      break;
+    case 'S':
+      t.vopts.require = 1;
+      break;
+    case 'K':
+      t.vopts.keys_dir = optarg;
       break;
     case 'j':
       t.json = 1;
@@ -374,6 +390,12 @@ int cmd_trigger(int argc, char **argv)
       goto out;
     }
     t.files[i] = strdup(realpath(arg, real) ? real : arg);
+  }
+  if (verify_patch_files(t.files, t.patches, t.nfiles, t.revert_all,
+                         &t.vopts, &t.audit, &e)) {
+    ulp_error(CMD, "%s", e.msg);
+    status = ULP_EXIT_USAGE;
+    goto out;
   }
   if (build_request(&t)) {
     ulp_error(CMD, "too many or too long file names");
@@ -411,5 +433,6 @@ out:
   free(t.patches);
   free(t.req);
   free(t.pids);
+  audit_set_free(&t.audit);
   return status;
 }

@@ -32,9 +32,9 @@
  * (its own global entry convention), LR = r0 = the caller's return address,
  * r2 = the old function's TOC, r1 untouched.
  *
- * Writes: the pre-area first (unreachable while the site is not a branch),
- * then the site in one aligned 4-byte store. Re-targeting stores the literal
- * (8-aligned, one store). Restoring turns only the site back into a nop
+ * Writes: the pre-area first (PULP_PW_UNREACHED: unreachable while the site
+ * is not a branch), then the site in one aligned 4-byte store, the plan's
+ * one switch point. Re-targeting stores the literal (8-aligned, one store). Restoring turns only the site back into a nop
  * and leaves the sequence armed in the pre-area for threads still inside
  * it; such a pad is CLEAN, not RAW (nothing needs _mcount). */
 #include <errno.h>
@@ -242,19 +242,25 @@ static int redirect(const uint8_t *win, uint64_t func, uint64_t target,
                       8, PULP_PW_ATOMIC, e);
   if (p.armed) {
     /* The sequence is in place: a thread still in it from before the
-     * restore reads the old or the new literal, both valid targets. */
+     * restore reads the old or the new literal with its one 8-byte load,
+     * both valid targets, so the literal's store is no switch point
+     * (UNREACHED): the site alone switches, and a one-function re-apply
+     * is committed without stopping (docs/apply-protocol.md). */
     if (memcmp(win + p.lit_off, pre + p.lit_off, 8))
       r = emit_write(plan, p.pre + p.lit_off, win + p.lit_off,
-                     pre + p.lit_off, 8, PULP_PW_ATOMIC, e);
+                     pre + p.lit_off, 8, PULP_PW_ATOMIC | PULP_PW_UNREACHED,
+                     e);
     put_le32(site, ppc_b(info.site, p.pre));
     return r < 0 ? r
                  : emit_write(plan, info.site, win + p.site_off, site, 4,
                               PULP_PW_ATOMIC, e);
   }
 
+  /* Nothing branches into a pre-area of nops (the site is a nop or 'bl
+   * _mcount'): it is unreachable until the site's store. */
   r = emit_guard(plan, p.pre, p.pre + PPC_PRE_LEN, e);
   if (r == 0)
-    r = emit_range(plan, p.pre, win, pre, PPC_PRE_LEN, e);
+    r = emit_range(plan, p.pre, win, pre, PPC_PRE_LEN, PULP_PW_UNREACHED, e);
   if (r < 0)
     return r;
   put_le32(site, ppc_b(info.site, p.pre));

@@ -21,8 +21,8 @@
  * branches straight to the target, which must be within +-4 GiB.
  *
  * Writes, as the kernel's ftrace: the pre-area first, then the brcl's
- * 32-bit offset (still a NOP while its mask is 0), then the mask in one
- * 2-byte store (c0 04 -> c0 f4). Re-targeting stores the literal (one
+ * 32-bit offset (still a NOP while its mask is 0), both PULP_PW_UNREACHED,
+ * then the mask in one 2-byte store (c0 04 -> c0 f4), the one switch. Re-targeting stores the literal (one
  * aligned 8-byte store). Restoring is the reverse: mask, offset,
  * pre-area. */
 #include <errno.h>
@@ -152,11 +152,13 @@ static int switch_entry(const uint8_t *win, uint64_t func, uint64_t to,
 {
   const uint8_t *entry = win + S390_PRE_LEN;
   uint8_t now[S390_BRCL_LEN], want[S390_BRCL_LEN];
+  uint32_t disp_flags = PULP_PW_UNREACHED;
   int r = 0;
 
   memcpy(now, entry, sizeof(now));
   s390_brcl(want, 15, func, to);
   if (now[1] >> 4 != 0) {
+    disp_flags = 0; /* the brcl was taken a moment ago */
     /* Direct re-target: back to a NOP first; threads are stopped. */
     r = emit_guard(plan, func, func + S390_BRCL_LEN, e);
     if (r == 0)
@@ -164,8 +166,12 @@ static int switch_entry(const uint8_t *win, uint64_t func, uint64_t to,
                      PULP_PW_ATOMIC, e);
     now[1] = 0x04;
   }
+  /* A 'brcl 0' never branches whatever its offset: threads execute it as
+   * a NOP before and after this store, which is therefore no switch point
+   * (UNREACHED; the runtime serialises every CPU before the mask's store,
+   * so none still holds the old offset with the new mask). */
   if (r == 0 && memcmp(now + 2, want + 2, 4))
-    r = emit_write(plan, func + 2, now + 2, want + 2, 4, 0, e);
+    r = emit_write(plan, func + 2, now + 2, want + 2, 4, disp_flags, e);
   if (r == 0)
     r = emit_write(plan, func, now, want, 2, PULP_PW_ATOMIC, e);
   return r;
@@ -197,9 +203,11 @@ static int redirect(const uint8_t *win, uint64_t func, uint64_t target,
       return emit_write(plan, pre + S390_LIT_OFF, win + S390_LIT_OFF,
                         want + S390_LIT_OFF, 8, PULP_PW_ATOMIC, e);
     }
+    /* The nopr before a NOP entry are never executed: unreachable until
+     * the entry's mask is stored. */
     r = emit_guard(plan, pre, pre + S390_PRE_LEN, e);
     if (r == 0)
-      r = emit_range(plan, pre, win, want, S390_PRE_LEN, e);
+      r = emit_range(plan, pre, win, want, S390_PRE_LEN, PULP_PW_UNREACHED, e);
     return r < 0 ? r : switch_entry(win, func, pre, plan, e);
   }
 
@@ -236,7 +244,7 @@ static int restore(const uint8_t *win, uint64_t func, struct pulp_plan *plan,
   if (r == 0 && memcmp(win, nop, S390_PRE_LEN))
     r = emit_guard(plan, pre, pre + S390_PRE_LEN, e);
   if (r == 0)
-    r = emit_range(plan, pre, win, nop, S390_PRE_LEN, e);
+    r = emit_range(plan, pre, win, nop, S390_PRE_LEN, 0, e);
   return r;
 }
 

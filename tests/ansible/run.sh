@@ -53,8 +53,12 @@ ansible-doc -t connection pulp.live.nsenter >/dev/null 2>&1 && ok "ansible-doc n
 	bad "ansible-doc nsenter connection"
 
 pids=()
+nsinit= localdemo=
+# Killing the ns host's init (PID 1 of its namespace) ends every process
+# in it; then unshare and the local demo end, and wait returns.
 cleanup() {
 	local p
+	[ -n "$nsinit" ] && kill -9 "$nsinit" 2>/dev/null
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 }
@@ -75,7 +79,6 @@ head -c 64 "$root/opt/demo/hello_livepatch1.ulp" >"$root/opt/demo/broken.ulp"
 unshare --pid --fork --mount --propagation private \
 	sh -c "mount -t proc proc '$root/proc' && exec chroot '$root' /bin/sleep 100000" &
 pids+=($!)
-nsinit=
 for _ in $(seq 50); do
 	nsinit=$(pgrep -P "${pids[0]}" -x sleep) && break
 	sleep 0.1

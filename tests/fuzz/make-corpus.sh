@@ -35,7 +35,6 @@ sed "s|^libfoo_p1.so|$fx/libfoo_p1.so|; s|^@libfoo.so.1|@$fx/libfoo.so.1|" \
 "$ulp" packer -q --embed -o "$tmp/single_file.so" "$tmp/foo_p1.dsc"
 for f in libpulp_container single_file; do
 	strip -o "$c/ulp/$f.so" "$tmp/$f.so"
-	cp "$c/ulp/$f.so" "$c/engine/$f.so"
 done
 # ELF files: a live-patchable library, a patch object, the test app.
 strip -o "$c/elf/libsolo.so.1" "$fx/libsolo.so.1"

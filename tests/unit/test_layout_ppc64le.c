@@ -182,8 +182,18 @@ static void site_is_switched_last_by_one_atomic_store(void **state)
   assert_int_equal(w->addr, f.func + 12);
   assert_int_equal(w->len, 4);
   assert_true(w->flags & PULP_PW_ATOMIC);
-  for (uint32_t k = 0; k + 1 < plan->nwrites; k++)
+  for (uint32_t k = 0; k + 1 < plan->nwrites; k++) {
     assert_true(plan->writes[k].addr + plan->writes[k].len <= f.func);
+    /* The pre-area is nothing's branch target yet. */
+    assert_true(plan->writes[k].flags & PULP_PW_UNREACHED);
+  }
+  /* One switch point: the runtime may commit it while threads run. */
+  assert_true(plan_is_single_switch(plan));
+  /* From a RAW pad ('bl _mcount') too: one 4-byte store replaces it. */
+  plan = plan_reset();
+  make_pad(&f, 0x10000104, 1, 0x10008000);
+  assert_int_equal(L->redirect(f.win, f.func, target, plan, &e), 0);
+  assert_true(plan_is_single_switch(plan));
 }
 
 static void retarget_is_one_atomic_literal_store(void **state)
@@ -240,8 +250,19 @@ static void restore_switches_the_site_and_leaves_the_sequence_armed(void **state
       plan = plan_reset();
       assert_int_equal(L->restore(f.win, f.func, plan, &e), 0);
       assert_int_equal(plan->nwrites, 0);
-      /* Redirecting an armed pad: the literal, then the site. */
-      redirect_ok(&f, target + 0x2000);
+      /* Redirecting an armed pad: the literal, then the site. A thread
+       * still inside the sequence loads the old or the new literal, both
+       * valid: the literal is no switch point, the site is the one. */
+      plan = plan_reset();
+      assert_int_equal(L->redirect(f.win, f.func, target + 0x2000, plan, &e),
+                       0);
+      assert_int_equal(plan->nwrites, 2);
+      assert_int_equal(plan->writes[0].len, 8);
+      assert_true(plan->writes[0].flags & PULP_PW_UNREACHED);
+      assert_true(plan->writes[0].flags & PULP_PW_ATOMIC);
+      assert_int_equal(plan->writes[1].addr, f.base + f.site_off);
+      assert_true(plan_is_single_switch(plan));
+      plan_apply(f.win, f.base, f.len, plan);
       assert_redirect_decodes(&f, target + 0x2000);
     }
 }

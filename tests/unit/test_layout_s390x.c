@@ -153,6 +153,11 @@ static void offset_is_written_before_the_mask(void **state)
   assert_int_equal(w->old[1], 0x04);
   assert_int_equal(w->bytes[0], 0xc0);
   assert_int_equal(w->bytes[1], 0xf4);
+  /* The pre-area and the offset of a 'brcl 0' change nothing a thread
+   * executes: the mask is the one switch point. */
+  assert_true(plan->writes[0].flags & PULP_PW_UNREACHED);
+  assert_true(plan->writes[1].flags & PULP_PW_UNREACHED);
+  assert_true(plan_is_single_switch(plan));
 
   /* Applied up to the offset only, the entry still decodes as a NOP. */
   {
@@ -207,8 +212,15 @@ static void unaligned_pad_branches_straight_to_a_near_target(void **state)
     assert_int_equal(entry_branch(cs, &f), 0x2000000);
     assert_int_equal(check_state(&f, &info), PULP_PAD_REDIRECTED);
     assert_int_equal(info.target, 0x2000000);
-    /* Re-target: mask off, offset, mask on; guarded. */
-    redirect_ok(&f, 0x3000000);
+    /* Re-target: mask off, offset, mask on; guarded. Two switch points:
+     * the offset changes under a taken branch, so it is a plain write and
+     * the runtime leaves such a plan to the stop-the-world commit. */
+    plan = plan_reset();
+    assert_int_equal(L->redirect(f.win, f.func, 0x3000000, plan, &e), 0);
+    assert_int_equal(plan->nwrites, 3);
+    assert_false(plan->writes[1].flags & PULP_PW_UNREACHED);
+    assert_false(plan_is_single_switch(plan));
+    plan_apply(f.win, f.base, f.len, plan);
     assert_int_equal(entry_branch(cs, &f), 0x3000000);
 
     plan = plan_reset();
@@ -243,6 +255,10 @@ static void restore_is_the_reverse_order(void **state)
   assert_int_equal(plan->writes[1].addr, f.func + 2);  /* then offset */
   assert_int_equal(plan->writes[2].addr, f.func - 16); /* then pre-area */
   assert_true(plan_pc_is_guarded(plan, f.func - 16 + 6));
+  /* A thread may be inside the pre-area: it is no UNREACHED write, and a
+   * revert is committed with every thread stopped. */
+  assert_false(plan->writes[2].flags & PULP_PW_UNREACHED);
+  assert_false(plan_is_single_switch(plan));
   plan_apply(f.win, f.base, f.len, plan);
   assert_memory_equal(f.win, orig, f.len);
 
