@@ -15,9 +15,16 @@
  * one and T-2 more blocked in read() (how the freeze grows with the
  * process).
  *
- *   freeze [-n N] [-t THREADS] RUNTIME.so */
+ * -P FILE.ulp measures a real patch instead of PING: each round applies
+ * FILE.ulp and reverts FILE.rev (the target links libbench and
+ * libbench_many, bench/CMakeLists.txt), and prints apply and revert
+ * apart. -s forces the tool's stop-the-world commit (hijack_opts
+ * stop_world) where the runtime would commit alone, for the comparison.
+ *
+ *   freeze [-n N] [-t THREADS] [-P FILE.ulp] [-s] RUNTIME.so */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -35,6 +42,9 @@
 #include "ulp/proc.h"
 
 #define GAP_MIN_NS 5000
+
+int bench_add(int x);
+int bench_f1(int x);
 #define NGAPS 4096
 
 struct shared {
@@ -100,7 +110,8 @@ static int target(int fd, int nthreads)
       if (pthread_create(&th, &a, idle_thread, (void *)(intptr_t)pfd[0]))
         return 1;
   }
-  sh->ready = 1;
+  /* Both patchable libraries are loaded (-P patches them). */
+  sh->ready = bench_add(0) + bench_f1(0) > 0;
   last = now_ns();
   for (;;) { /* killed by the parent */
     uint64_t t = now_ns();
@@ -164,23 +175,49 @@ int main(int argc, char **argv)
 {
   uint64_t *gap, *claim, *any, *idle, *freeze, *total;
   struct shared *sh;
-  int n = 50, nthreads = 2, fd, status;
+  int n = 50, nthreads = 2, fd, status, stop_world = 0;
   char fdarg[16], targ[16];
-  const char *rt;
+  const char *rt, *ulp = NULL;
+  char req[2][PATH_MAX + 2];
+  size_t reqlen[2] = {0, 0};
   struct proc p;
   struct pulp_err e = {0};
   pid_t pid;
 
   if (argc == 4 && !strcmp(argv[1], "--target"))
     return target(atoi(argv[2]), atoi(argv[3]));
-  while (argc >= 4 && (!strcmp(argv[1], "-n") || !strcmp(argv[1], "-t"))) {
-    *(argv[1][1] == 'n' ? &n : &nthreads) = atoi(argv[2]);
+  while (argc >= 3 && argv[1][0] == '-') {
+    if (!strcmp(argv[1], "-s")) {
+      stop_world = 1;
+      argv++;
+      argc--;
+      continue;
+    }
+    if (argc < 4)
+      break;
+    if (!strcmp(argv[1], "-P"))
+      ulp = argv[2];
+    else if (!strcmp(argv[1], "-n") || !strcmp(argv[1], "-t"))
+      *(argv[1][1] == 'n' ? &n : &nthreads) = atoi(argv[2]);
+    else
+      break;
     argv += 2;
     argc -= 2;
   }
   if (argc != 2 || n < 1 || nthreads < 2) {
-    fprintf(stderr, "usage: freeze [-n N] [-t THREADS] RUNTIME.so\n");
+    fprintf(stderr, "usage: freeze [-n N] [-t THREADS] [-P FILE.ulp] [-s] "
+                    "RUNTIME.so\n");
     return 2;
+  }
+  if (ulp) {
+    char abs[PATH_MAX];
+    size_t l;
+    if (!realpath(ulp, abs) || (l = strlen(abs)) < 4 ||
+        strcmp(abs + l - 4, ".ulp"))
+      return fprintf(stderr, "freeze: %s: not a .ulp file\n", ulp), 2;
+    reqlen[0] = (size_t)snprintf(req[0], sizeof(req[0]), "F%s", abs) + 1;
+    memcpy(abs + l - 4, ".rev", 4);
+    reqlen[1] = (size_t)snprintf(req[1], sizeof(req[1]), "F%s", abs) + 1;
   }
   rt = argv[1];
   fd = memfd_create("freeze", 0);
@@ -206,53 +243,69 @@ int main(int argc, char **argv)
   if (proc_open(pid, &p, &e))
     return fprintf(stderr, "freeze: %s\n", e.msg), 1;
 
-  gap = calloc((size_t)n, sizeof(*gap));
-  claim = calloc((size_t)n, sizeof(*claim));
-  any = calloc((size_t)n, sizeof(*any));
-  idle = calloc((size_t)n, sizeof(*idle));
-  freeze = calloc((size_t)n, sizeof(*freeze));
-  total = calloc((size_t)n, sizeof(*total));
-  for (int i = 0; i < n; i++) {
-    struct hijack_opts o = {.tid = sh->blocked_tid, .hook = on_phase};
-    struct hijack_stats st;
-    uint64_t mark = sh->ngaps, t0 = now_ns(), t1;
+  int phases = ulp ? 2 : 1;
+  size_t cnt = (size_t)n * 2;
+  gap = calloc(cnt, sizeof(*gap));
+  claim = calloc(cnt, sizeof(*claim));
+  any = calloc(cnt, sizeof(*any));
+  idle = calloc(cnt, sizeof(*idle));
+  freeze = calloc(cnt, sizeof(*freeze));
+  total = calloc(cnt, sizeof(*total));
+  for (int i = 0; i < n; i++)
+    for (int ph = 0; ph < phases; ph++) {
+      struct hijack_opts o = {
+          .tid = sh->blocked_tid, .hook = on_phase, .stop_world = stop_world};
+      struct hijack_stats st;
+      uint64_t mark = sh->ngaps, t0 = now_ns(), t1;
+      int k = ph * n + i;
 
-    /* A window without a hijack: what the scheduler costs. */
-    sleep_ms(2);
-    idle[i] = longest(sh, mark, t0, now_ns());
-    mark = sh->ngaps;
-    memset(t_phase, 0, sizeof(t_phase));
-    t0 = now_ns();
-    if (hijack_run(&p, &o, PULP_OP_PING, NULL, 0, &st, &e)) {
-      fprintf(stderr, "freeze: %s\n", e.msg);
-      kill(pid, SIGKILL);
-      return 1;
+      /* A window without a hijack: what the scheduler costs. */
+      sleep_ms(2);
+      idle[k] = longest(sh, mark, t0, now_ns());
+      mark = sh->ngaps;
+      memset(t_phase, 0, sizeof(t_phase));
+      t0 = now_ns();
+      if (hijack_run(&p, &o, ulp ? PULP_OP_APPLY : PULP_OP_PING,
+                     ulp ? req[ph] : NULL, reqlen[ph], &st, &e)) {
+        fprintf(stderr, "freeze: %s\n", e.msg);
+        kill(pid, SIGKILL);
+        return 1;
+      }
+      t1 = now_ns();
+      sleep_ms(2); /* let the spinner log the last gap */
+      /* The claim: from the start to the borrowed thread's resume; the
+       * commit: from then until the runtime is done (by the tool with
+       * every thread stopped, or by the runtime itself: then the spinner
+       * is never stopped and only the CPU it shares can delay it). */
+      claim[k] = longest(sh, mark, t0, t_phase[HIJACK_AT_CALL]);
+      gap[k] = longest(sh, mark, t_phase[HIJACK_AT_CALL] + 1,
+                       t_phase[HIJACK_AT_DONE]);
+      any[k] = longest(sh, mark, t0, t1);
+      freeze[k] = st.freeze_ns;
+      total[k] = st.total_ns;
     }
-    t1 = now_ns();
-    sleep_ms(2); /* let the spinner log the last gap */
-    /* The claim: from the start to the borrowed thread's resume; the
-     * commit: from then until the runtime is done (by the tool with every
-     * thread stopped, or by the runtime itself). */
-    claim[i] = longest(sh, mark, t0, t_phase[HIJACK_AT_CALL]);
-    gap[i] =
-        longest(sh, mark, t_phase[HIJACK_AT_CALL] + 1, t_phase[HIJACK_AT_DONE]);
-    any[i] = longest(sh, mark, t0, t1);
-    freeze[i] = st.freeze_ns;
-    total[i] = st.total_ns;
-  }
   kill(pid, SIGKILL);
   waitpid(pid, &status, 0);
   proc_close(&p);
 
-  printf("freeze: %d hijacks of a %d-thread process (spinner + thread "
-         "blocked in read, the one borrowed, + %d blocked); medians\n",
-         n, nthreads, nthreads - 2);
-  report("spinner frozen by the claim", claim, n);
-  report("spinner frozen by the commit", gap, n);
-  report("spinner's longest gap during the hijack", any, n);
-  report("spinner's longest gap, 2 ms without", idle, n);
-  report("commit window (tool: stop all..resume)", freeze, n);
-  report("whole hijack (tool)", total, n);
+  for (int ph = 0; ph < phases; ph++) {
+    int k = ph * n;
+    if (ulp)
+      printf("freeze: %s %s, %d times in a %d-thread process (%s "
+             "commit); medians\n",
+             ph ? "revert" : "apply", ulp, n, nthreads,
+             stop_world ? "stop-the-world" : "self");
+    else
+      printf("freeze: %d hijacks of a %d-thread process (spinner + thread "
+             "blocked in read, the one borrowed, + %d blocked); medians\n",
+             n, nthreads, nthreads - 2);
+    report("spinner frozen by the claim", claim + k, n);
+    report("spinner frozen by the commit", gap + k, n);
+    report("spinner's longest gap during the hijack", any + k, n);
+    report("spinner's longest gap, 2 ms without", idle + k, n);
+    report("commit window (tool: stop all..resume)", freeze + k, n);
+    report("whole hijack (tool)", total + k, n);
+  }
   free(gap);
   free(claim);
   free(any);

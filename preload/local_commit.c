@@ -40,7 +40,15 @@ static void store(const struct pulp_plan_write *w, const uint8_t *bytes)
   __builtin___clear_cache((char *)at, (char *)at + w->len);
 }
 
-int local_write(const struct pulp_plan *plan, int old, uint32_t *done,
+/* Whether write w belongs to the part asked for. */
+static int in_part(const struct pulp_plan_write *w, int part)
+{
+  if (part == LOCAL_ALL)
+    return 1;
+  return !!(w->flags & PULP_PW_UNREACHED) == (part == LOCAL_UNREACHED);
+}
+
+int local_write(const struct pulp_plan *plan, int old, int part, uint32_t *done,
                 struct pulp_err *e)
 {
   uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -52,8 +60,13 @@ int local_write(const struct pulp_plan *plan, int old, uint32_t *done,
     uintptr_t start = (uintptr_t)w->addr & ~(pg - 1);
     uintptr_t end = ((uintptr_t)w->addr + w->len + pg - 1) & ~(pg - 1);
     uint32_t j = i;
-    int rc = set_prot(start, end, PROT_READ | PROT_WRITE | PROT_EXEC);
+    int rc;
 
+    if (!in_part(w, part)) {
+      i++;
+      continue;
+    }
+    rc = set_prot(start, end, PROT_READ | PROT_WRITE | PROT_EXEC);
     if (rc)
       return err_sys(e, rc, "mprotect %#llx", (unsigned long long)w->addr);
     /* The following writes on the same pages share the one mprotect. */
@@ -61,8 +74,11 @@ int local_write(const struct pulp_plan *plan, int old, uint32_t *done,
       const struct pulp_plan_write *x = &plan->writes[old ? n - 1 - j : j];
       if ((uintptr_t)x->addr < start || (uintptr_t)x->addr + x->len > end)
         break;
-      store(x, old ? x->old : x->bytes);
-      *done = ++j;
+      if (in_part(x, part)) {
+        store(x, old ? x->old : x->bytes);
+        ++*done;
+      }
+      j++;
     } while (j < n);
     i = j;
     rc = set_prot(start, end, PROT_READ | PROT_EXEC);
@@ -89,5 +105,5 @@ int local_commit(const struct pulp_plan *plan, struct pulp_err *e)
   /* Verify everything before writing anything. */
   int rc = local_plan_current(plan, e);
 
-  return rc ? rc : local_write(plan, 0, &done, e);
+  return rc ? rc : local_write(plan, 0, LOCAL_ALL, &done, e);
 }

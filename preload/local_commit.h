@@ -10,10 +10,15 @@ int local_commit(const struct pulp_plan *plan, struct pulp_err *e);
 /* -EAGAIN unless every write's old bytes are in memory. */
 int local_plan_current(const struct pulp_plan *plan, struct pulp_err *e);
 
-/* Stores the plan's bytes in order, or (old) its old bytes in reverse
- * order; *done counts the writes stored. An error of mprotect (-EPERM or
- * -EACCES under MemoryDenyWriteExecute) leaves the rest unwritten. */
-int local_write(const struct pulp_plan *plan, int old, uint32_t *done,
+/* Which writes local_write stores: all, only the PULP_PW_UNREACHED ones,
+ * or only the others (the switch of a single-switch plan). */
+enum { LOCAL_ALL, LOCAL_UNREACHED, LOCAL_REACHED };
+
+/* Stores the plan's bytes of the writes in part, in order, or (old) their
+ * old bytes in reverse order; *done counts the writes stored. An error of
+ * mprotect (-EPERM or -EACCES under MemoryDenyWriteExecute) leaves the rest
+ * unwritten. */
+int local_write(const struct pulp_plan *plan, int old, int part, uint32_t *done,
                 struct pulp_err *e);
 
 #endif

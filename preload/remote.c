@@ -129,15 +129,20 @@ static void undo_partial(const struct pulp_plan *plan)
 }
 
 /* Commits a single-switch plan from this thread while the others run
- * (docs/apply-protocol.md, "Committing without stopping"): the pre-areas
- * first (unreachable), then the one switch with a single aligned store,
- * then a membarrier so that no other thread executes a stale copy of the
- * changed bytes after we report success. Returns 1 when committed, 0 when
- * the tool must commit instead (nothing written: stores to code denied,
- * e.g. MemoryDenyWriteExecute, or no membarrier), or a negative errno. */
+ * (docs/apply-protocol.md, "Committing without stopping"): the unreached
+ * writes first (pre-areas), then a membarrier so that every other CPU
+ * serialises after them and before it can see the switch (the executing
+ * side of the cross-modifying-code rule: no stale prefetch of a pre-area
+ * or of an s390x brcl offset survives), then the one switch with a single
+ * aligned store, then a membarrier so that no other thread executes a
+ * stale copy of the changed bytes after we report success. Returns 1 when
+ * committed, 0 when the tool must commit instead (nothing written: stores
+ * to code denied, e.g. MemoryDenyWriteExecute, or no membarrier), or a
+ * negative errno. */
 static int self_commit(const struct pulp_plan *plan, struct pulp_err *e)
 {
-  uint32_t done;
+  uint32_t pre = 0, sw = 0;
+  struct pulp_err ignore;
   int rc;
 
   if (!sync_cmd || !plan_is_single_switch(plan))
@@ -149,14 +154,21 @@ static int self_commit(const struct pulp_plan *plan, struct pulp_err *e)
     e->code = -ESTALE; /* as the tool reports it */
     return -ESTALE;
   }
-  rc = local_write(plan, 0, &done, e);
-  if (rc && done == 0) {
+  rc = local_write(plan, 0, LOCAL_UNREACHED, &pre, e);
+  if (rc && pre == 0) {
     err_clear(e);
     return 0; /* not allowed to store: the tool writes through its mem */
   }
+  if (rc == 0 && pre && syscall(SYS_membarrier, sync_cmd, 0, 0))
+    rc = err_sys(e, -errno, "membarrier");
+  if (rc == 0)
+    rc = local_write(plan, 0, LOCAL_REACHED, &sw, e);
   if (rc) {
-    struct pulp_err ignore;
-    local_write(plan, 1, &done, &ignore);
+    if (sw == 0 && pre == 0) {
+      err_clear(e);
+      return 0; /* nothing written: the tool writes through its mem */
+    }
+    local_write(plan, 1, LOCAL_ALL, &sw, &ignore);
     return rc;
   }
   if (syscall(SYS_membarrier, sync_cmd, 0, 0))

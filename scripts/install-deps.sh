@@ -13,6 +13,10 @@ exec </dev/null
 foreign_archs=(ppc64el s390x)
 pkgs=(build-essential cmake pkg-config libelf-dev libdw-dev libcapstone-dev
 	libjson-c-dev libcmocka-dev libffi-dev binutils)
+# ulp sign/keygen and a trigger under a signature policy dlopen libcrypto
+# (docs/security.md): a run-time library only, so no -dev and no foreign
+# copies; openssl for the test that signs with an `openssl genpkey` key.
+pkgs+=(libssl3 openssl)
 # The target's libraries for a cross build: runtime libraries where the -dev
 # package does not co-install (libelf1, libdw1: linked by soname with the
 # host's headers, cmake/PulpElf.cmake), -dev packages otherwise. The C

@@ -37,8 +37,8 @@ static void put(char *buf, size_t *off, const char *fmt, ...)
   n = vsnprintf(buf + *off, AUDIT_MSG_MAX - *off, fmt, ap);
   va_end(ap);
   if (n > 0)
-    *off += (size_t)n < AUDIT_MSG_MAX - *off ? (size_t)n
-                                              : AUDIT_MSG_MAX - 1 - *off;
+    *off +=
+        (size_t)n < AUDIT_MSG_MAX - *off ? (size_t)n : AUDIT_MSG_MAX - 1 - *off;
 }
 
 static void put_quoted(char *buf, size_t *off, const char *key, const char *v)
@@ -111,8 +111,8 @@ static void send_to(const char *path, int prio, const char *msg)
   n = snprintf(line, sizeof(line), "<%d>%s ulp[%d]: %s", prio, stamp,
                (int)getpid(), msg);
   fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || sendto(fd, line, (size_t)n, 0, (struct sockaddr *)&a,
-                       sizeof(a)) != n)
+  if (fd < 0 ||
+      sendto(fd, line, (size_t)n, 0, (struct sockaddr *)&a, sizeof(a)) != n)
     warn_once(path, errno);
   if (fd >= 0)
     close(fd);

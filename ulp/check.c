@@ -12,10 +12,13 @@
 
 int cmd_check(int argc, char **argv)
 {
-  static const struct option opts[] = {{"process", required_argument, 0, 'p'},
-                                       {"quiet", no_argument, 0, 'q'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"process", required_argument, 0, 'p'},
+      {"quiet", no_argument, 0, 'q'},
+      {"verbose", no_argument, 0, 'v'},
+      {"disable-threading", no_argument, 0, 'N'},
+      {"help", no_argument, 0, 'h'},
+      {0, 0, 0, 0}};
   struct pulp_err e = {0};
   struct ulp_patch u;
   struct target tg;
@@ -25,11 +28,13 @@ int cmd_check(int argc, char **argv)
   int c, quiet = 0, applied = 0, status;
 
   optind = 1;
-  while ((c = getopt_long(argc, argv, "p:qh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "p:qvh", opts, NULL)) != -1) {
     if (c == 'p') {
       pid = (pid_t)atoi(optarg);
     } else if (c == 'q') {
       quiet = 1;
+    } else if (c == 'v' || c == 'N') {
+      /* libpulp's: check always says what it found */
     } else if (c == 'h') {
       printf("Usage: ulp check -p PID FILE.ulp\n"
              "Exit 0 if the patch is applied in PID, 1 if not.\n");

@@ -3,6 +3,7 @@
  * and the runtime's timeout cannot cross"). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,29 +23,136 @@ int read_plan(struct hj *h, struct pulp_err *e)
   h->plan = malloc(sizeof(*h->plan));
   if (!h->plan)
     return err_set(e, -ENOMEM, "out of memory");
-  rc = proc_read(h->p, addr, h->plan, sizeof(*h->plan), e);
+  /* The header, then only the guards and writes in use (the struct is
+   * sized for PULP_PLAN_MAX: 260 KiB, a one-function plan uses 100 B). */
+  rc = proc_read(h->p, addr, h->plan, offsetof(struct pulp_plan, guards), e);
   if (rc)
     return err_ctx(e, "reading the runtime's plan");
   if (h->plan->nwrites > PULP_PLAN_MAX || h->plan->nguards > PULP_PLAN_MAX)
     return err_set(e, -EPROTO, "runtime's plan is malformed");
+  if (h->plan->nguards)
+    rc = proc_read(h->p, addr + offsetof(struct pulp_plan, guards),
+                   h->plan->guards,
+                   h->plan->nguards * sizeof(h->plan->guards[0]), e);
+  if (rc == 0 && h->plan->nwrites)
+    rc = proc_read(h->p, addr + offsetof(struct pulp_plan, writes),
+                   h->plan->writes,
+                   h->plan->nwrites * sizeof(h->plan->writes[0]), e);
+  if (rc)
+    return err_ctx(e, "reading the runtime's plan");
   for (uint32_t i = 0; i < h->plan->nwrites; i++)
     if (!h->plan->writes[i].len || h->plan->writes[i].len > PULP_PLAN_WRITE_MAX)
       return err_set(e, -EPROTO, "runtime's plan is malformed");
   return 0;
 }
 
-/* The code still holds what the plan expects to replace. */
-static int plan_current(struct hj *h, struct pulp_err *e)
+/* The plan's writes merged into spans of nearby bytes, so that a big
+ * patch is read, checked and written with a few system calls inside the
+ * freeze (issue 9: one pwrite of /proc/PID/mem costs microseconds, a
+ * 1000-function patch has 2000-3000 writes). Writes closer than
+ * SPAN_GAP_MAX bytes share a span; the bytes between are rewritten with
+ * their own value while every thread is stopped. A span crosses at most
+ * into the next page, which then holds a write itself, so it is mapped. */
+#define SPAN_GAP_MAX 64
+
+struct span {
+  uint64_t addr;
+  uint32_t len, off; /* off: where it starts in cur/img */
+};
+
+struct spans {
+  struct span *s;
+  size_t n;
+  uint32_t *of; /* span of each write */
+  uint8_t *cur; /* the spans as read (what an undo writes back) */
+  uint8_t *img; /* the spans with the plan applied */
+};
+
+static void spans_free(struct spans *sp)
 {
-  for (uint32_t i = 0; i < h->plan->nwrites; i++) {
-    const struct pulp_plan_write *w = &h->plan->writes[i];
-    uint8_t now[PULP_PLAN_WRITE_MAX];
-    int rc = proc_read(h->p, w->addr, now, w->len, e);
+  free(sp->s);
+  free(sp->of);
+  free(sp->cur);
+  free(sp->img);
+  memset(sp, 0, sizeof(*sp));
+}
+
+static int by_addr(const void *a, const void *b, void *plan)
+{
+  const struct pulp_plan *pl = plan;
+  const struct pulp_plan_write *x = &pl->writes[*(const uint32_t *)a],
+                               *y = &pl->writes[*(const uint32_t *)b];
+
+  if (x->addr != y->addr)
+    return x->addr < y->addr ? -1 : 1;
+  return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+static int spans_build(const struct pulp_plan *pl, struct spans *sp,
+                       struct pulp_err *e)
+{
+  uint32_t n = pl->nwrites, *ix = calloc(n ? n : 1, sizeof(*ix));
+  size_t total = 0;
+
+  memset(sp, 0, sizeof(*sp));
+  sp->s = calloc(n ? n : 1, sizeof(*sp->s));
+  sp->of = calloc(n ? n : 1, sizeof(*sp->of));
+  if (!ix || !sp->s || !sp->of) {
+    free(ix);
+    return err_set(e, -ENOMEM, "out of memory");
+  }
+  for (uint32_t i = 0; i < n; i++)
+    ix[i] = i;
+  qsort_r(ix, n, sizeof(*ix), by_addr, (void *)pl);
+  for (uint32_t k = 0; k < n; k++) {
+    const struct pulp_plan_write *w = &pl->writes[ix[k]];
+    struct span *last = sp->n ? &sp->s[sp->n - 1] : NULL;
+    if (last && w->addr <= last->addr + last->len + SPAN_GAP_MAX) {
+      uint64_t end = w->addr + w->len;
+      if (end > last->addr + last->len)
+        last->len = (uint32_t)(end - last->addr);
+    } else {
+      sp->s[sp->n].addr = w->addr;
+      sp->s[sp->n++].len = w->len;
+    }
+    sp->of[ix[k]] = (uint32_t)(sp->n - 1);
+  }
+  free(ix);
+  for (size_t i = 0; i < sp->n; i++) {
+    sp->s[i].off = (uint32_t)total;
+    total += sp->s[i].len;
+  }
+  sp->cur = malloc(total ? total : 1);
+  sp->img = malloc(total ? total : 1);
+  if (!sp->cur || !sp->img)
+    return err_set(e, -ENOMEM, "out of memory");
+  return 0;
+}
+
+/* Reads the spans and applies the plan to a copy, in the plan's order:
+ * every write must find its old bytes (-ESTALE otherwise, "the code
+ * changed under the patch"). */
+static int spans_read(struct hj *h, struct spans *sp, struct pulp_err *e)
+{
+  const struct pulp_plan *pl = h->plan;
+
+  for (size_t i = 0; i < sp->n; i++) {
+    int rc =
+        proc_read(h->p, sp->s[i].addr, sp->cur + sp->s[i].off, sp->s[i].len, e);
     if (rc)
       return rc;
-    if (memcmp(now, w->old, w->len))
+  }
+  if (sp->n)
+    memcpy(sp->img, sp->cur,
+           sp->s[sp->n - 1].off + (size_t)sp->s[sp->n - 1].len);
+  for (uint32_t i = 0; i < pl->nwrites; i++) {
+    const struct pulp_plan_write *w = &pl->writes[i];
+    const struct span *s = &sp->s[sp->of[i]];
+    uint8_t *at = sp->img + s->off + (w->addr - s->addr);
+    if (memcmp(at, w->old, w->len))
       return err_set(e, -ESTALE, "code at %#llx changed under the patch",
                      (unsigned long long)w->addr);
+    memcpy(at, w->bytes, w->len);
   }
   return 0;
 }
@@ -70,8 +178,12 @@ static int in_plain_write(const struct pulp_plan *plan, uint64_t pc)
 int commit(struct hj *h, struct pulp_err *e)
 {
   struct threads ts = {0};
-  /* Seizing does not stop: done before the window. */
-  int rc = threads_attach(h->p, &h->tid, 1, &ts, e);
+  struct spans sp = {0};
+  /* Seizing does not stop: done before the window, as the spans. */
+  int rc = spans_build(h->plan, &sp, e);
+
+  if (rc == 0)
+    rc = threads_attach(h->p, &h->tid, 1, &ts, e);
 
   for (unsigned attempt = 0;; attempt++) {
     uint64_t t0 = now_ns();
@@ -108,7 +220,7 @@ int commit(struct hj *h, struct pulp_err *e)
       busy |= plan_pc_is_guarded(h->plan, ts.t[i].pc) ||
               in_plain_write(h->plan, ts.t[i].pc);
     if (rc == 0 && !busy)
-      rc = plan_current(h, e);
+      rc = spans_read(h, &sp, e);
     if (rc == 0 && busy && attempt + 1 >= h->o.retries)
       rc = err_set(e, -EBUSY,
                    "a thread kept executing the code to be "
@@ -121,19 +233,19 @@ int commit(struct hj *h, struct pulp_err *e)
     }
     if (rc == 0 && h->plan->nwrites)
       rc = put32(h, CTL(writing), 1, e);
-    for (; rc == 0 && written < h->plan->nwrites; written++) {
-      const struct pulp_plan_write *w = &h->plan->writes[written];
-      rc = proc_write(h->p, w->addr, w->bytes, w->len, e);
+    for (; rc == 0 && written < sp.n; written++) {
+      const struct span *s = &sp.s[written];
+      rc = proc_write(h->p, s->addr, sp.img + s->off, s->len, e);
       if (written == 0)
         hook(h, HIJACK_AT_WRITING);
     }
     if (rc && state == PULP_RS_PREPARED) {
-      /* Put back what we wrote before telling the runtime to abort. */
+      /* Put back what we wrote (the failed span too: it may be half
+       * written) before telling the runtime to abort. */
       struct pulp_err ignore;
       while (written-- > 0)
-        proc_write(h->p, h->plan->writes[written].addr,
-                   h->plan->writes[written].old, h->plan->writes[written].len,
-                   &ignore);
+        proc_write(h->p, sp.s[written].addr, sp.cur + sp.s[written].off,
+                   sp.s[written].len, &ignore);
       put32(h, CTL(writing), 0, &ignore);
       put32(h, CTL(state), PULP_RS_ABORT, &ignore);
     } else if (rc == 0) {
@@ -145,5 +257,6 @@ int commit(struct hj *h, struct pulp_err *e)
     break;
   }
   threads_release(&ts);
+  spans_free(&sp);
   return rc;
 }

@@ -145,6 +145,11 @@ int cmd_dump(int argc, char **argv)
 {
   static const struct option opts[] = {{"json", no_argument, 0, 'j'},
                                        {"revert", no_argument, 0, 'r'},
+                                       /* libpulp's: dump always prints
+                                        * the build-ids */
+                                       {"buildid", no_argument, 0, 'b'},
+                                       {"quiet", no_argument, 0, 'q'},
+                                       {"verbose", no_argument, 0, 'v'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   struct pulp_err e = {0};
@@ -152,11 +157,13 @@ int cmd_dump(int argc, char **argv)
   int c, json = 0, container = 0, revert = 0;
 
   optind = 1;
-  while ((c = getopt_long(argc, argv, "jrh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "jrbqvh", opts, NULL)) != -1) {
     if (c == 'j') {
       json = 1;
     } else if (c == 'r') {
       revert = 1;
+    } else if (c == 'b' || c == 'q' || c == 'v') {
+      /* accepted for libpulp's users */
     } else if (c == 'h') {
       printf("Usage: ulp dump [--json] [--revert] FILE.ulp|FILE.rev|PATCH.so\n"
              "  --revert  a container's revert half (.ulp.rev)\n");

@@ -30,8 +30,7 @@ static struct {
   void *(*ctx_new)(void);
   void (*ctx_free)(void *);
   int (*sign_init)(void *, void **, const void *, void *, void *);
-  int (*sign)(void *, unsigned char *, size_t *, const unsigned char *,
-              size_t);
+  int (*sign)(void *, unsigned char *, size_t *, const unsigned char *, size_t);
   int (*verify_init)(void *, void **, const void *, void *, void *);
   int (*verify)(void *, const unsigned char *, size_t, const unsigned char *,
                 size_t);
@@ -133,9 +132,9 @@ int ed_read_key(const char *path, int private, struct ed_key **k,
                : c.pem_read_pubkey(f, NULL, NULL, NULL);
   fclose(f);
   if (!pk)
-    return crypto_err(e, -EINVAL,
-                      private ? "not a PEM private key" : "not a PEM public key",
-                      path);
+    return crypto_err(
+        e, -EINVAL, private ? "not a PEM private key" : "not a PEM public key",
+        path);
   if (!c.is_a(pk, "ED25519")) {
     c.pkey_free(pk);
     return err_set(e, -EINVAL, "%s: not an Ed25519 key", path);
@@ -190,8 +189,8 @@ static FILE *create(const char *path, mode_t mode, struct pulp_err *e)
   return f;
 }
 
-int ed_generate(const char *priv, const char *pub,
-                uint8_t fpr[ED25519_FPR_LEN], struct pulp_err *e)
+int ed_generate(const char *priv, const char *pub, uint8_t fpr[ED25519_FPR_LEN],
+                struct pulp_err *e)
 {
   void *pk;
   FILE *f;

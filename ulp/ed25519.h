@@ -30,8 +30,8 @@ int ed_verify(struct ed_key *k, const void *msg, size_t len,
               const uint8_t sig[ED25519_SIG_LEN]);
 
 /* Writes a new key pair: priv (mode 0600) and pub; neither may exist. */
-int ed_generate(const char *priv, const char *pub,
-                uint8_t fpr[ED25519_FPR_LEN], struct pulp_err *e);
+int ed_generate(const char *priv, const char *pub, uint8_t fpr[ED25519_FPR_LEN],
+                struct pulp_err *e);
 
 void ed_free(struct ed_key *k);
 

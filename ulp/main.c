@@ -22,8 +22,10 @@ static const struct {
     {"messages", cmd_messages, "print the runtime's log of a process"},
     {"post", cmd_post, "normalise the pads of a library after linking"},
     {"install", cmd_install, "put patches in the store and apply them"},
-    {"uninstall", cmd_uninstall, "revert patches and take them out of the store"},
-    {"processes", cmd_processes, "tell which processes can be patched, and why"},
+    {"uninstall", cmd_uninstall,
+     "revert patches and take them out of the store"},
+    {"processes", cmd_processes,
+     "tell which processes can be patched, and why"},
     {"sign", cmd_sign, "sign a .ulp, .rev or patch container (Ed25519)"},
     {"keygen", cmd_keygen, "make an Ed25519 key pair for ulp sign"},
 };
@@ -70,9 +72,9 @@ static void usage(FILE *out)
 static int takes_value(const char *opt)
 {
   static const char *const longs[] = {
-      "--process", "--pid",  "--root",   "--retries", "--output",
-      "--livepatch", "--target", "--user", "--color", "--revert-all",
-      "--timeout", "--tid",    "--key",    "--keys"};
+      "--process",   "--pid",    "--root", "--retries", "--output",
+      "--livepatch", "--target", "--user", "--color",   "--revert-all",
+      "--timeout",   "--tid",    "--key",  "--keys"};
 
   if (opt[0] == '-' && opt[1] && opt[1] != '-' && !opt[2])
     return strchr("prRoltuk", opt[1]) != NULL;

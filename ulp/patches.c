@@ -17,6 +17,8 @@
 struct listing {
   const char *pattern;
   int json;
+  int build_ids;    /* -b: print each patch's build-id */
+  int only_patched; /* --only-livepatched: processes with a patch */
   json_object *arr;
   int errors;
 };
@@ -77,6 +79,8 @@ static void print_process(struct listing *l, struct target *tg,
     const struct pulp_state_patch *p = &s->patches[i];
     printf("  %s on %s (%u function%s)%s%s\n", p->name, p->target, p->nfuncs,
            p->nfuncs == 1 ? "" : "s", p->labels[0] ? ": " : "", p->labels);
+    if (l->build_ids)
+      printf("    build-id %s\n", p->build_id);
   }
 }
 
@@ -103,7 +107,8 @@ static int list_process(struct listing *l, pid_t pid, int explicit)
     return explicit ? ULP_EXIT_NOT_APPLICABLE : ULP_EXIT_OK;
   }
   if (target_read_state(&tg, &s, &e) == 0) {
-    print_process(l, &tg, s);
+    if (!l->only_patched || s->npatches)
+      print_process(l, &tg, s);
   } else {
     ulp_error(CMD, "%s (pid %d): %s", tg.proc.comm, pid, e.msg);
     status = ULP_EXIT_FAILED;
@@ -124,22 +129,38 @@ static int visit(pid_t pid, void *arg)
 
 int cmd_patches(int argc, char **argv)
 {
-  static const struct option opts[] = {{"process", required_argument, 0, 'p'},
-                                       {"json", no_argument, 0, 'j'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"process", required_argument, 0, 'p'},
+      {"json", no_argument, 0, 'j'},
+      {"buildid", no_argument, 0, 'b'},
+      {"only-livepatched", no_argument, 0, 'O'},
+      /* libpulp's, meaningless here */
+      {"quiet", no_argument, 0, 'q'},
+      {"verbose", no_argument, 0, 'v'},
+      {"disable-threading", no_argument, 0, 'N'},
+      {"help", no_argument, 0, 'h'},
+      {0, 0, 0, 0}};
   struct listing l = {0};
   int c, status = ULP_EXIT_OK;
 
   optind = 1;
-  while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
-    if (c == 'p') {
+  while ((c = getopt_long(argc, argv, "p:jbqvh", opts, NULL)) != -1) {
+    if (c == 'b') {
+      l.build_ids = 1;
+    } else if (c == 'O') {
+      l.only_patched = 1;
+    } else if (c == 'q' || c == 'v' || c == 'N') {
+      /* accepted for libpulp's users: patches prints what it lists */
+    } else if (c == 'p') {
       l.pattern = optarg;
     } else if (c == 'j') {
       l.json = 1;
     } else if (c == 'h') {
-      printf("Usage: ulp patches [-p PID|NAME-WILDCARD] [--json]\n"
-             "Lists processes with the runtime and their applied patches.\n");
+      printf("Usage: ulp patches [-p PID|NAME-WILDCARD] [--json] [-b] "
+             "[--only-livepatched]\n"
+             "Lists processes with the runtime and their applied patches.\n"
+             "  -b, --buildid         print each patch's build-id\n"
+             "  --only-livepatched    only processes with a patch applied\n");
       return ULP_EXIT_OK;
     } else {
       return ULP_EXIT_USAGE;

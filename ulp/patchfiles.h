@@ -13,18 +13,18 @@
 #include "core/ulp_format.h"
 
 struct patch_files_opts {
-  uint32_t want;     /* 0: as the file states it; ULP_KIND_REVERT: --revert */
-  int recursive;     /* descend into subdirectories */
-  const char *root;  /* -R: absolute arguments and patch objects live here */
-  int verbose;       /* mention the files of a directory that were passed */
+  uint32_t want;    /* 0: as the file states it; ULP_KIND_REVERT: --revert */
+  int recursive;    /* descend into subdirectories */
+  const char *root; /* -R: absolute arguments and patch objects live here */
+  int verbose;      /* mention the files of a directory that were passed */
 };
 
 struct patch_files {
   char **paths;              /* what the runtime is asked to open */
   struct ulp_patch *patches; /* decoded, patches[i] from paths[i] */
   size_t n, cap;
-  int expanded;              /* a glob or a directory was given */
-  char tmpdir[PATH_MAX];     /* re-encoded .ulp files of -R; "" if none */
+  int expanded;          /* a glob or a directory was given */
+  char tmpdir[PATH_MAX]; /* re-encoded .ulp files of -R; "" if none */
 };
 
 /* Reads every patch that args name. A file named explicitly must be a

@@ -24,8 +24,7 @@ static int write_sig(const char *file, const char *manifest,
   FILE *f;
   int fd, ok;
 
-  if (snprintf(path, sizeof(path), "%s" SIG_SUFFIX, file) >=
-      (int)sizeof(path))
+  if (snprintf(path, sizeof(path), "%s" SIG_SUFFIX, file) >= (int)sizeof(path))
     return err_set(e, -ENAMETOOLONG, "%s: name too long", file);
   snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
   if ((fd = mkstemp(tmp)) < 0)

@@ -147,7 +147,7 @@ static int stage_one(const struct proc *p, struct stage *s, size_t i,
   return rc;
 }
 
-int stage_request(const struct proc *p, const char *revert_all,
+int stage_request(const struct proc *p, const char *revert_all, char item,
                   char *const *files, const struct ulp_patch *patches, size_t n,
                   struct stage *s, struct pulp_err *e)
 {
@@ -176,20 +176,23 @@ int stage_request(const struct proc *p, const char *revert_all,
     rc = err_sys(e, -errno, "chown %s", s->dir);
     goto fail;
   }
-  if (revert_all && (rc = add_item(s, 'L', revert_all)))
+  int per_file = revert_all && !strcmp(revert_all, "target");
+  if (revert_all && !per_file && (rc = add_item(s, 'L', revert_all)))
     goto oom;
   for (size_t i = 0; i < n; i++) {
     char inside[PATH_MAX];
+    if (per_file && (rc = add_item(s, 'L', patches[i].target)))
+      goto oom;
     if (stage_reaches(p, files[i]) &&
         (patches[i].kind != ULP_KIND_APPLY ||
          stage_reaches(p, patches[i].patch_path))) {
-      rc = add_item(s, 'F', files[i]);
+      rc = add_item(s, item, files[i]);
     } else {
       rc = stage_one(p, s, i, files[i], &patches[i], uid, gid, inside,
                      sizeof(inside), e);
       if (rc)
         goto fail;
-      rc = add_item(s, 'F', inside);
+      rc = add_item(s, item, inside);
     }
     if (rc)
       goto oom;

@@ -24,9 +24,12 @@ int stage_reaches(const struct proc *p, const char *path);
 
 /* Prepares the request for p: files[i] (absolute, decoded in patches[i])
  * as they are when p reaches them, else staged copies (a .ulp staged is
- * re-encoded to name its staged patch object). revert_all may be NULL.
+ * re-encoded to name its staged patch object). revert_all may be NULL;
+ * "target" reverts each file's own target first (libpulp's
+ * --revert-all=target). item is the request item of a file: 'F', or 'R'
+ * to revert it (trigger --revert).
  * s->req stays NULL when nothing needed staging. */
-int stage_request(const struct proc *p, const char *revert_all,
+int stage_request(const struct proc *p, const char *revert_all, char item,
                   char *const *files, const struct ulp_patch *patches, size_t n,
                   struct stage *s, struct pulp_err *e);
 

@@ -4,6 +4,8 @@
  * thread and commits with every thread stopped briefly. */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <fnmatch.h>
+#include <pwd.h>
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
@@ -18,6 +20,7 @@
 #include "core/control_abi.h"
 #include "core/ulp_format.h"
 #include "hijack.h"
+#include "patchfiles.h" /* files, globs, directories, -R, --revert */
 #include "stage.h"
 #include "target.h"
 #include "verify.h" /* signatures, audit log: docs/security.md */
@@ -34,6 +37,12 @@ struct trigger {
   size_t nfiles;
   struct hijack_opts hopts;
   int verbose;
+  int quiet;      /* -q: print failures only */
+  int revert;     /* --revert: the files are sent as R<path>, reverted */
+  int each;       /* a glob or directory: each process gets the files whose
+                     target it has, the others skip it quietly */
+  int no_summary; /* --disable-summarization */
+  struct patch_files pf;
   int json; /* --json: one array of results at the end */
   json_object *results;
   struct verify_opts vopts;
@@ -143,6 +152,10 @@ static void report(struct trigger *t, const char *name, pid_t pid,
     pthread_mutex_unlock(&t->lock);
     return;
   }
+  if (t->quiet && o != FAILED) {
+    pthread_mutex_unlock(&t->lock);
+    return;
+  }
   if (name)
     printf("%s (pid %d): ", name, pid);
   else
@@ -161,6 +174,42 @@ static void count_skipped(struct trigger *t)
   pthread_mutex_lock(&t->lock);
   t->nskipped++;
   pthread_mutex_unlock(&t->lock);
+}
+
+static int build_request(struct trigger *t);
+
+/* t->each: v is t restricted to the files whose target this process has
+ * (by build-id). -ENOENT when it has none. */
+static int narrow(const struct trigger *t, struct target *tg, struct trigger *v,
+                  struct pulp_err *e)
+{
+  memset(v, 0, sizeof(*v));
+  v->revert_all = t->revert_all;
+  v->revert = t->revert;
+  v->hopts = t->hopts;
+  v->files = calloc(t->nfiles + 1, sizeof(*v->files));
+  v->patches = calloc(t->nfiles + 1, sizeof(*v->patches));
+  if (!v->files || !v->patches)
+    return err_set(e, -ENOMEM, "out of memory");
+  for (size_t i = 0; i < t->nfiles; i++) {
+    struct pulp_err other = {0};
+    if (!target_has_object(tg, &t->patches[i], &other)) {
+      v->files[v->nfiles] = t->files[i];
+      v->patches[v->nfiles++] = t->patches[i];
+    }
+  }
+  if (!v->nfiles)
+    return err_set(e, -ENOENT, "has none of the patches' targets loaded");
+  if (build_request(v))
+    return err_set(e, -E2BIG, "too many or too long file names");
+  return 0;
+}
+
+static void drop_view(struct trigger *v)
+{
+  free(v->files);
+  free(v->patches);
+  free(v->req);
 }
 
 static int one_process(pid_t pid, void *arg)
@@ -182,9 +231,18 @@ static int one_process(pid_t pid, void *arg)
            pid, FAILED, e.msg);
     return 0;
   }
-  rc = applicable(t, &tg, &done, &e);
+  struct trigger view = {0}, *u = t; /* u: the files this process gets */
+  if (t->each && !(rc = narrow(t, &tg, &view, &e)))
+    u = &view;
+  if (!rc)
+    rc = applicable(u, &tg, &done, &e);
   if (rc && hijack_process_gone(pid)) {
-    report(t, tg.proc.comm, pid, FAILED, "process exited");
+    /* Gone before anything was done: in a scan, as if before it. */
+    if (t->explicit_pid)
+      report(t, tg.proc.comm, pid, FAILED, "process exited");
+    else
+      count_skipped(t);
+    drop_view(&view);
     target_close(&tg);
     return 0;
   }
@@ -193,17 +251,18 @@ static int one_process(pid_t pid, void *arg)
       report(t, tg.proc.comm, pid, SKIPPED, e.msg);
     else
       count_skipped(t);
+    drop_view(&view);
     target_close(&tg);
     return 0;
   }
   struct stage st = {0};
   if (!done)
-    rc = stage_request(&tg.proc, t->revert_all, t->files, t->patches, t->nfiles,
-                       &st, &e);
+    rc = stage_request(&tg.proc, u->revert_all, u->revert ? 'R' : 'F', u->files,
+                       u->patches, u->nfiles, &st, &e);
   rc = done || rc ? rc
-                  : hijack_run(&tg.proc, &t->hopts, PULP_OP_APPLY,
-                               st.req ? st.req : t->req,
-                               st.req ? st.len : t->reqlen, NULL, &e);
+                  : hijack_run(&tg.proc, &u->hopts, PULP_OP_APPLY,
+                               st.req ? st.req : u->req,
+                               st.req ? st.len : u->reqlen, NULL, &e);
   stage_release(&st);
   if (rc == -ESRCH && !t->explicit_pid)
     count_skipped(t); /* exited while we worked: as if before the scan */
@@ -211,6 +270,7 @@ static int one_process(pid_t pid, void *arg)
     report(t, tg.proc.comm, pid, FAILED, e.msg);
   else
     report(t, tg.proc.comm, pid, SUCCEEDED, NULL);
+  drop_view(&view);
   target_close(&tg);
   return 0;
 }
@@ -276,53 +336,135 @@ static int is_number(const char *s)
 
 static int build_request(struct trigger *t)
 {
+  /* --revert-all=target (libpulp): each file's own target library. */
+  int per_file = t->revert_all && !strcmp(t->revert_all, "target");
+  char item = t->revert ? 'R' : 'F';
   size_t len = 0, off = 0;
 
-  if (t->revert_all)
+  if (t->revert_all && !per_file)
     len += strlen(t->revert_all) + 2;
   for (size_t i = 0; i < t->nfiles; i++)
-    len += strlen(t->files[i]) + 2;
+    len += strlen(t->files[i]) + 2 +
+           (per_file ? strlen(t->patches[i].target) + 2 : 0);
   if (len > PULP_REQUEST_MAX)
     return -E2BIG;
   t->req = malloc(len ? len : 1);
   if (!t->req)
     return -ENOMEM;
-  if (t->revert_all)
+  if (t->revert_all && !per_file)
     off += (size_t)sprintf((char *)t->req + off, "L%s", t->revert_all) + 1;
-  for (size_t i = 0; i < t->nfiles; i++)
-    off += (size_t)sprintf((char *)t->req + off, "F%s", t->files[i]) + 1;
+  for (size_t i = 0; i < t->nfiles; i++) {
+    if (per_file)
+      off +=
+          (size_t)sprintf((char *)t->req + off, "L%s", t->patches[i].target) +
+          1;
+    off += (size_t)sprintf((char *)t->req + off, "%c%s", item, t->files[i]) + 1;
+  }
   t->reqlen = off;
   return 0;
 }
 
 static void usage(FILE *f)
 {
-  fprintf(f, "Usage: ulp trigger [-p PID|NAME-WILDCARD] [--revert-all=LIB]\n"
-             "                   [-r RETRIES] [--timeout SECONDS] [--tid TID]\n"
-             "                   [-v] [--json] [FILE.ulp|FILE.rev...]\n"
-             "Applies .ulp files and reverts .rev files in running processes:\n"
-             "the one given by -p, those whose name matches it, or (without "
-             "-p)\nevery process with the runtime and the target library.\n"
-             "  -p, --process PID|WILDCARD  target processes\n"
-             "      --revert-all=LIB        first revert every patch on LIB\n"
-             "  -r, --retries N             commit attempts (default 20)\n"
-             "      --timeout SECONDS       wait for the runtime (default 10)\n"
-             "      --tid TID               borrow this thread\n"
-             "  -v, --verbose               mention skipped processes\n"
-             "      --json                  print the results as a JSON array\n"
-             "      --require-signature     refuse files without a trusted "
-             "FILE.sig\n"
-             "      --keys DIR              trusted public keys "
-             "(/etc/pulp/keys)\n"
-             "Exit status: 0 applied, 1 a process failed, 2 bad input,\n"
-             "3 nothing applicable. See ulp(1).\n");
+  fprintf(
+      f, "Usage: ulp trigger [-p PID|NAME-WILDCARD] [--revert-all=LIB|target]\n"
+         "                   [-r RETRIES] [--timeout SECONDS] [--tid TID]\n"
+         "                   [-v] [--json] [FILE.ulp|FILE.rev...]\n"
+         "Applies .ulp files and reverts .rev files in running processes:\n"
+         "the one given by -p, those whose name matches it, or (without "
+         "-p)\nevery process with the runtime and the target library.\n"
+         "  -p, --process PID|WILDCARD  target processes\n"
+         "      --revert-all=LIB        first revert every patch on LIB\n"
+         "  -r, --retries N             commit attempts (default 20)\n"
+         "      --timeout SECONDS       wait for the runtime (default 10)\n"
+         "      --tid TID               borrow this thread\n"
+         "  -v, --verbose               mention skipped processes\n"
+         "      --json                  print the results and the summary "
+         "as JSON\n"
+         "      --revert                revert the patches FILE names\n"
+         "  -R, --root PREFIX           files and patch objects are under "
+         "PREFIX\n"
+         "      --recursive             descend into directories of "
+         "patches\n"
+         "  -q, --quiet                 print failures only\n"
+         "  -u, --user USER             only processes of USER (name, "
+         "wildcard, UID)\n"
+         "      --disable-threading     one process at a time\n"
+         "      --disable-summarization no summary line\n"
+         "  FILE may be a glob or a directory: each process gets the "
+         "patches\n  whose target it has.\n"
+         "      --require-signature     refuse files without a trusted "
+         "FILE.sig\n"
+         "      --keys DIR              trusted public keys "
+         "(/etc/pulp/keys)\n"
+         "Exit status: 0 applied, 1 a process failed, 2 bad input,\n"
+         "3 nothing applicable. See ulp(1).\n");
+}
+
+/* -u USER (libpulp): keeps the processes whose real user is USER, a
+ * user-name wildcard or a UID. */
+static void only_user(struct trigger *t, const char *user)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < t->npids; i++) {
+    char path[64], line[256], name[64];
+    unsigned long uid = (unsigned long)-1;
+    FILE *f;
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)t->pids[i]);
+    if ((f = fopen(path, "re"))) {
+      while (fgets(line, sizeof(line), f))
+        if (sscanf(line, "Uid: %lu", &uid) == 1)
+          break;
+      fclose(f);
+    }
+    struct passwd *pw = getpwuid((uid_t)uid);
+    snprintf(name, sizeof(name), "%lu", uid);
+    if (!strcmp(user, name) || (pw && !fnmatch(user, pw->pw_name, 0)))
+      t->pids[n++] = t->pids[i];
+  }
+  t->npids = n;
+}
+
+/* The last line of a trigger over several processes, for scripts; with
+ * --json, the same counts next to the results. */
+static void summary(struct trigger *t)
+{
+  int patched = t->nsucceeded, skipped = t->nskipped, failed = t->nfailed;
+
+  if (t->json) {
+    json_object *o = json_object_new_object(), *c = json_object_new_object();
+    json_object_object_add(c, "patched", json_object_new_int(patched));
+    json_object_object_add(c, "skipped", json_object_new_int(skipped));
+    json_object_object_add(c, "failed", json_object_new_int(failed));
+    json_object_object_add(o, "results", t->results);
+    json_object_object_add(o, "summary", c);
+    printf("%s\n",
+           json_object_to_json_string_ext(
+               o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+    return;
+  }
+  if (t->explicit_pid || t->quiet || t->no_summary)
+    return;
+  printf("%d patched, %d skipped, %d failed\n", patched, skipped, failed);
 }
 
 int cmd_trigger(int argc, char **argv)
 {
   static const struct option opts[] = {
       {"process", required_argument, 0, 'p'},
-      {"revert-all", required_argument, 0, 'R'},
+      {"revert-all", required_argument, 0, 'A'},
+      /* libpulp's spellings (docs/coming-from-libpulp.md) */
+      {"revert", no_argument, 0, 'V'},
+      {"root", required_argument, 0, 'R'},
+      {"recursive", no_argument, 0, 'D'},
+      {"quiet", no_argument, 0, 'q'},
+      {"user", required_argument, 0, 'u'},
+      {"disable-summarization", no_argument, 0, 'Z'},
+      {"disable-threading", no_argument, 0, 'N'},
+      {"disable-seccomp", no_argument, 0, 'C'},
+      {"check-stack", no_argument, 0, 'c'},
       {"retries", required_argument, 0, 'r'},
       {"timeout", required_argument, 0, 't'},
       {"tid", required_argument, 0, 'T'},
@@ -334,16 +476,45 @@ int cmd_trigger(int argc, char **argv)
       {0, 0, 0, 0}};
   struct trigger t = {.lock = PTHREAD_MUTEX_INITIALIZER};
   struct pulp_err e = {0};
-  int c, status = ULP_EXIT_OK;
+  struct patch_files_opts po = {0};
+  const char *user = NULL;
+  int c, status = ULP_EXIT_OK, one_thread = 0, seccomp = 0;
 
   optind = 1;
-  while ((c = getopt_long(argc, argv, "p:r:vh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "p:r:R:u:qvch", opts, NULL)) != -1) {
     switch (c) {
     case 'p':
       t.pattern = optarg;
       break;
-    case 'R':
+    case 'A':
       t.revert_all = optarg;
+      break;
+    case 'V':
+      t.revert = 1;
+      po.want = ULP_KIND_REVERT;
+      break;
+    case 'R':
+      po.root = optarg;
+      break;
+    case 'D':
+      po.recursive = 1;
+      break;
+    case 'q':
+      t.quiet = 1;
+      break;
+    case 'u':
+      user = optarg;
+      break;
+    case 'Z':
+      t.no_summary = 1;
+      break;
+    case 'N':
+      one_thread = 1;
+      break;
+    case 'C':
+      seccomp = 1;
+      break;
+    case 'c': /* Pulp always unwinds every thread (docs/apply-protocol.md) */
       break;
     case 'r':
       t.hopts.retries = (unsigned)atoi(optarg);
@@ -374,25 +545,27 @@ int cmd_trigger(int argc, char **argv)
       return ULP_EXIT_USAGE;
     }
   }
-  t.nfiles = (size_t)(argc - optind);
-  if (!t.nfiles && !t.revert_all) {
+  if ((optind == argc && !t.revert_all) || (t.revert && t.revert_all) ||
+      (t.revert_all && !strcmp(t.revert_all, "target") && optind == argc)) {
     usage(stderr);
     return ULP_EXIT_USAGE;
   }
-  t.files = calloc(t.nfiles + 1, sizeof(*t.files));
-  t.patches = calloc(t.nfiles + 1, sizeof(*t.patches));
-  for (size_t i = 0; i < t.nfiles; i++) {
-    const char *arg = argv[optind + (int)i];
-    char real[PATH_MAX];
-    if (ulp_read_file(arg, &t.patches[i], &e)) {
-      ulp_error(CMD, "%s", e.msg);
-      status = ULP_EXIT_USAGE;
-      goto out;
-    }
-    t.files[i] = strdup(realpath(arg, real) ? real : arg);
+  if (seccomp && !t.quiet)
+    fprintf(stderr, "ulp trigger: --disable-seccomp: not needed, nothing "
+                    "suspended (see ulp(1))\n");
+  po.verbose = t.verbose;
+  if (patch_files_load(argv + optind, (size_t)(argc - optind), &po, &t.pf,
+                       &e)) {
+    ulp_error(CMD, "%s", e.msg);
+    status = ULP_EXIT_USAGE;
+    goto out;
   }
-  if (verify_patch_files(t.files, t.patches, t.nfiles, t.revert_all,
-                         &t.vopts, &t.audit, &e)) {
+  t.files = t.pf.paths;
+  t.patches = t.pf.patches;
+  t.nfiles = t.pf.n;
+  t.each = t.pf.expanded;
+  if (verify_patch_files(t.files, t.patches, t.nfiles, t.revert_all, &t.vopts,
+                         &t.audit, &e)) {
     ulp_error(CMD, "%s", e.msg);
     status = ULP_EXIT_USAGE;
     goto out;
@@ -409,14 +582,14 @@ int cmd_trigger(int argc, char **argv)
     one_process((pid_t)atoi(t.pattern), &t);
   } else {
     target_each_runtime_process(t.pattern, collect, &t);
-    each_in_parallel(&t);
+    if (user)
+      only_user(&t, user);
+    if (one_thread) /* --disable-threading: one process at a time */
+      worker(&t);
+    else
+      each_in_parallel(&t);
   }
-  if (t.json) {
-    printf("%s\n", json_object_to_json_string_ext(
-                       t.results, JSON_C_TO_STRING_PRETTY |
-                                      JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(t.results);
-  }
+  summary(&t);
   if (t.nfailed)
     status = ULP_EXIT_FAILED;
   else if (!t.nsucceeded) {
@@ -425,12 +598,7 @@ int cmd_trigger(int argc, char **argv)
       ulp_error(CMD, "no process has the runtime and the target loaded");
   }
 out:
-  for (size_t i = 0; i < t.nfiles; i++) {
-    free(t.files[i]);
-    ulp_free(&t.patches[i]);
-  }
-  free(t.files);
-  free(t.patches);
+  patch_files_free(&t.pf);
   free(t.req);
   free(t.pids);
   audit_set_free(&t.audit);

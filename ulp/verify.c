@@ -251,9 +251,8 @@ static int field(const char *m, const char *key, char out[HEX_SHA + 1])
 }
 
 /* Reads FILE.sig: *manifest is its text up to the signature line. */
-static int read_sig(const char *sigpath, char *buf, size_t size,
-                    size_t *mlen, uint8_t sig[ED25519_SIG_LEN],
-                    struct pulp_err *e)
+static int read_sig(const char *sigpath, char *buf, size_t size, size_t *mlen,
+                    uint8_t sig[ED25519_SIG_LEN], struct pulp_err *e)
 {
   int fd = open(sigpath, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   ssize_t n;
@@ -277,6 +276,52 @@ static int read_sig(const char *sigpath, char *buf, size_t size,
   return 0;
 }
 
+/* A verified file is opened again by path, by the runtime: only root and
+ * the user running the tool (who may patch anyway) may be able to replace
+ * it in between. Every directory from / down, and the file, must be owned
+ * by one of them and not writable by group or others; a sticky directory
+ * (/tmp) is fine, since nobody else may rename or unlink in it what is
+ * not theirs (docs/security.md, "Between the check and the load"). */
+static int safe_from_others(const char *path, struct pulp_err *e)
+{
+  struct stat st;
+
+  if (stat(path, &st))
+    return err_sys(e, -errno, "%s", path);
+  if ((st.st_uid == 0 || st.st_uid == getuid()) &&
+      (!(st.st_mode & (S_IWGRP | S_IWOTH)) ||
+       (S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX))))
+    return 0;
+  return err_set(e, -EPERM,
+                 "%s can be replaced by others than root and you (owner uid "
+                 "%u, mode %04o): it could change after it is verified",
+                 path, (unsigned)st.st_uid, (unsigned)st.st_mode & 07777);
+}
+
+static int only_trusted_can_replace(const char *path, struct pulp_err *e)
+{
+  char real[PATH_MAX];
+  size_t len;
+  int rc;
+
+  if (!realpath(path, real))
+    return err_sys(e, -errno, "%s", path);
+  if ((rc = safe_from_others("/", e)))
+    return rc;
+  len = strlen(real);
+  for (size_t i = 1; i <= len; i++) {
+    char c = real[i];
+    if (c && c != '/')
+      continue;
+    real[i] = '\0';
+    rc = safe_from_others(real, e);
+    real[i] = c;
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
 static int verify_one(const char *file, const struct ulp_patch *u,
                       struct keyring *r, struct audit_patch *a,
                       struct pulp_err *e)
@@ -285,7 +330,7 @@ static int verify_one(const char *file, const struct ulp_patch *u,
       have[HEX_SHA + 1], khex[HEX_SHA + 1];
   uint8_t sig[ED25519_SIG_LEN], fpr[ED25519_FPR_LEN];
   const struct trusted *t = NULL;
-  size_t mlen;
+  size_t mlen = 0;
   int rc;
 
   snprintf(sigpath, sizeof(sigpath), "%s" SIG_SUFFIX, file);
@@ -313,8 +358,7 @@ static int verify_one(const char *file, const struct ulp_patch *u,
   snprintf(a->signer, sizeof(a->signer), "%.100s sha256:%.16s", t->name, khex);
   if (ed_verify(t->key, buf, mlen, sig)) {
     strcpy(a->signer, "invalid");
-    return err_set(e, -EBADMSG, "%s: bad signature (key %s)", sigpath,
-                   t->name);
+    return err_set(e, -EBADMSG, "%s: bad signature (key %s)", sigpath, t->name);
   }
   /* The manifest is authentic: do the files match it? */
   if (field(buf, "sha256", want) || field(buf, "object-sha256", have))
@@ -324,6 +368,8 @@ static int verify_one(const char *file, const struct ulp_patch *u,
                    "%s: changed after signing (its SHA-256 is not the one "
                    "%s signs)",
                    file, sigpath);
+  if ((rc = only_trusted_can_replace(file, e)))
+    return rc;
   if (u->kind != ULP_KIND_APPLY)
     return 0;
   if (!strcmp(have, "-"))
@@ -336,13 +382,12 @@ static int verify_one(const char *file, const struct ulp_patch *u,
                    "patch object %s changed after signing (its SHA-256 is "
                    "not the one %s signs)",
                    u->patch_path, sigpath);
-  return 0;
+  return only_trusted_can_replace(u->patch_path, e);
 }
 
-int verify_patch_files(char *const *files, const struct ulp_patch *p,
-                       size_t n, const char *revert_all,
-                       const struct verify_opts *o, struct audit_set *a,
-                       struct pulp_err *e)
+int verify_patch_files(char *const *files, const struct ulp_patch *p, size_t n,
+                       const char *revert_all, const struct verify_opts *o,
+                       struct audit_set *a, struct pulp_err *e)
 {
   struct keyring r = {0};
   enum sig_policy pol;

@@ -43,9 +43,8 @@ int sig_manifest(const char *file, const struct ulp_patch *u,
  * the audit log. A refusal is logged, returned (-EPERM, one line in e)
  * and must end the trigger; under "warn" it is printed as a warning.
  * -EINVAL for a policy setting that is not off, warn or require. */
-int verify_patch_files(char *const *files, const struct ulp_patch *p,
-                       size_t n, const char *revert_all,
-                       const struct verify_opts *o, struct audit_set *a,
-                       struct pulp_err *e);
+int verify_patch_files(char *const *files, const struct ulp_patch *p, size_t n,
+                       const char *revert_all, const struct verify_opts *o,
+                       struct audit_set *a, struct pulp_err *e);
 
 #endif

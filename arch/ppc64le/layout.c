@@ -34,9 +34,10 @@
  *
  * Writes: the pre-area first (PULP_PW_UNREACHED: unreachable while the site
  * is not a branch), then the site in one aligned 4-byte store, the plan's
- * one switch point. Re-targeting stores the literal (8-aligned, one store). Restoring turns only the site back into a nop
- * and leaves the sequence armed in the pre-area for threads still inside
- * it; such a pad is CLEAN, not RAW (nothing needs _mcount). */
+ * one switch point. Re-targeting stores the literal (8-aligned, one store).
+ * Restoring turns only the site back into a nop and leaves the sequence armed
+ * in the pre-area for threads still inside it; such a pad is CLEAN, not RAW
+ * (nothing needs _mcount). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -247,9 +248,8 @@ static int redirect(const uint8_t *win, uint64_t func, uint64_t target,
      * (UNREACHED): the site alone switches, and a one-function re-apply
      * is committed without stopping (docs/apply-protocol.md). */
     if (memcmp(win + p.lit_off, pre + p.lit_off, 8))
-      r = emit_write(plan, p.pre + p.lit_off, win + p.lit_off,
-                     pre + p.lit_off, 8, PULP_PW_ATOMIC | PULP_PW_UNREACHED,
-                     e);
+      r = emit_write(plan, p.pre + p.lit_off, win + p.lit_off, pre + p.lit_off,
+                     8, PULP_PW_ATOMIC | PULP_PW_UNREACHED, e);
     put_le32(site, ppc_b(info.site, p.pre));
     return r < 0 ? r
                  : emit_write(plan, info.site, win + p.site_off, site, 4,
@@ -285,8 +285,8 @@ static int restore(const uint8_t *win, uint64_t func, struct pulp_plan *plan,
    * thread may be inside it for any time, and erasing it would make such
    * a thread fall into the global entry with LR = pre+4; the in-process
    * commit cannot stop threads to check. */
-  return emit_write(plan, info.site, win + p.site_off, nops, 4,
-                    PULP_PW_ATOMIC, e);
+  return emit_write(plan, info.site, win + p.site_off, nops, 4, PULP_PW_ATOMIC,
+                    e);
 }
 
 /* Turns 'bl _mcount' into a nop. The layout cannot see what the bl calls:

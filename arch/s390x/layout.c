@@ -22,9 +22,9 @@
  *
  * Writes, as the kernel's ftrace: the pre-area first, then the brcl's
  * 32-bit offset (still a NOP while its mask is 0), both PULP_PW_UNREACHED,
- * then the mask in one 2-byte store (c0 04 -> c0 f4), the one switch. Re-targeting stores the literal (one
- * aligned 8-byte store). Restoring is the reverse: mask, offset,
- * pre-area. */
+ * then the mask in one 2-byte store (c0 04 -> c0 f4), the one switch.
+ * Re-targeting stores the literal (one aligned 8-byte store). Restoring is the
+ * reverse: mask, offset, pre-area. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>

@@ -216,7 +216,8 @@ static void retarget_is_one_atomic_literal_store(void **state)
   }
 }
 
-static void restore_switches_the_site_and_leaves_the_sequence_armed(void **state)
+static void
+restore_switches_the_site_and_leaves_the_sequence_armed(void **state)
 {
   (void)state;
   for (uint64_t func = 0x10000100; func < 0x10000110; func += 4)

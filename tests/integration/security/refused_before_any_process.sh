@@ -58,6 +58,13 @@ cp "$WORK/good.so" "$WORK/obj.so"
 printf '\0' >>"$WORK/obj.so"
 refused "$WORK/p.ulp" "patch object $WORK/obj.so changed after signing"
 
+# Verified, but in a directory anyone may write to: it could be swapped
+# between the check and the runtime's open, so it is refused too.
+mkdir "$WORK/open"
+chmod 0777 "$WORK/open"
+cp "$WORK/p.ulp" "$WORK/p.ulp.sig" "$WORK/open/"
+refused "$WORK/open/p.ulp" "$WORK/open can be replaced by others than root and you (owner uid $(id -u), mode 0777)"
+
 # The strictest setting wins: the environment cannot loosen the policy
 # file, and a bad setting is an error, not "off".
 printf 'signature = require\n' >"$WORK/policy"

@@ -1,0 +1,5 @@
+/* The new version of CLI_GET: returns CLI_VALUE. */
+int CLI_NEW(void)
+{
+  return CLI_VALUE;
+}
