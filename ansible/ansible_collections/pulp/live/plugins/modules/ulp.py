@@ -168,6 +168,8 @@ def main():
         argv += ["--timeout", str(p["timeout"])]
     argv.append(p["patch"] if want else rev)
     rc, res, out, err = run_json(module, argv, ok_rcs=(0, 1, 3))
+    if isinstance(res, dict):  # {"results": [...], "summary": {...}}
+        res = res.get("results")
     reasons = dict((r.get("pid"), r) for r in res or [])
     after = dict((x["pid"], x) for x in processes(module, ulp, p["process"]))
     failed, changed = [], []
