@@ -9,6 +9,7 @@
  * Function names may be "name,N" (N-th local symbol of that name) or
  * "name@VERSION". */
 #include "descriptor.h"
+#include "regular_file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -252,14 +253,23 @@ int dsc_parse_text(const char *path, const char *dir, const char *text,
 
 int dsc_parse(const char *path, struct dsc *d, struct pulp_err *e)
 {
-  FILE *fp = fopen(path, "re");
+  int fd = open_regular(path, O_RDONLY);
+  FILE *fp = fd >= 0 ? fdopen(fd, "r") : NULL;
   char *text = NULL, *dir, *slash;
   size_t cap = 0;
   ssize_t n;
   int rc;
 
-  if (!fp)
-    return err_sys(e, -errno, "%s", path);
+  if (fd == -EINVAL)
+    return err_set(e, -EINVAL, "%s: not a regular file", path);
+  if (fd < 0)
+    errno = -fd;
+  if (!fp) {
+    rc = err_sys(e, -errno, "%s", path);
+    if (fd >= 0)
+      close(fd);
+    return rc;
+  }
   n = getdelim(&text, &cap, '\0', fp);
   fclose(fp);
   if (n < 0) {

@@ -2,6 +2,7 @@
 #include "elf_file.h"
 
 #include "arch.h"
+#include "regular_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,11 +48,14 @@ int elf_file_open(const char *path, int writable, struct elf_file **out,
     return err_set(e, -ENOMEM, "%s: out of memory", path);
   f->path = strdup(path);
   f->writable = writable;
-  f->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  f->fd = open_regular(path, writable ? O_RDWR : O_RDONLY);
   if (f->fd < 0) {
-    int code = -errno;
+    int code = f->fd;
     free(f->path);
     free(f);
+    if (code == -EINVAL)
+      return err_set(e, code, "%s: not a regular file", path);
+    errno = -code;
     return err_sys(e, code, "%s", path);
   }
   f->elf = elf_begin(f->fd, writable ? ELF_C_RDWR : ELF_C_READ, NULL);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "libpulp_container.h"
+#include "regular_file.h"
 #include "sha256.h"
 
 enum ulp_tag {
@@ -370,7 +371,7 @@ int ulp_decode(const uint8_t *buf, size_t len, struct ulp_patch *p,
 int ulp_read_file_ex(const char *path, uint32_t want, struct ulp_patch *p,
                      int *container, struct pulp_err *e)
 {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open_regular(path, O_RDONLY);
   struct stat st;
   uint8_t *buf;
   size_t got = 0;
@@ -379,8 +380,12 @@ int ulp_read_file_ex(const char *path, uint32_t want, struct ulp_patch *p,
   memset(p, 0, sizeof(*p));
   if (container)
     *container = ULP_CONTAINER_NONE;
-  if (fd < 0)
-    return err_sys(e, -errno, "%s", path);
+  if (fd == -EINVAL)
+    return err_set(e, -EINVAL, "%s: not a regular file", path);
+  if (fd < 0) {
+    errno = -fd;
+    return err_sys(e, fd, "%s", path);
+  }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
       (uint64_t)st.st_size > ULP_MAX_CONTAINER) {
     close(fd);

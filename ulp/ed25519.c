@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/regular_file.h"
 #include "core/sha256.h"
 
 #define LIBCRYPTO "libcrypto.so.3"
@@ -126,8 +127,17 @@ int ed_read_key(const char *path, int private, struct ed_key **k,
 
   if ((rc = load(e)))
     return rc;
-  if (!(f = fopen(path, "re")))
-    return err_sys(e, -errno, "%s", path);
+  {
+    int fd = open_regular(path, O_RDONLY);
+    if (fd == -EINVAL)
+      return err_set(e, -EINVAL, "%s: not a regular file", path);
+    if (fd >= 0 && !(f = fdopen(fd, "r")))
+      close(fd);
+    if (fd < 0)
+      errno = -fd;
+    if (fd < 0 || !f)
+      return err_sys(e, -errno, "%s", path);
+  }
   pk = private ? c.pem_read_private(f, NULL, NULL, NULL)
                : c.pem_read_pubkey(f, NULL, NULL, NULL);
   fclose(f);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/libpulp_container.h"
+#include "core/regular_file.h"
 
 #define SHDR_LEN 64
 
@@ -56,12 +57,16 @@ static size_t append(struct img *m, const void *d, size_t n)
 static int read_all(const char *path, struct img *m, size_t extra, mode_t *mode,
                     struct pulp_err *e)
 {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open_regular(path, O_RDONLY);
   struct stat st;
   size_t got = 0;
 
-  if (fd < 0)
-    return err_sys(e, -errno, "%s", path);
+  if (fd == -EINVAL)
+    return err_set(e, -EINVAL, "%s: not a regular file", path);
+  if (fd < 0) {
+    errno = -fd;
+    return err_sys(e, fd, "%s", path);
+  }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     close(fd);
     return err_set(e, -EINVAL, "%s: not a regular file", path);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/regular_file.h"
 #include "core/sha256.h"
 
 #define SIG_MAGIC "pulp-signature 1\n"
@@ -116,8 +117,17 @@ static int read_policy_file(enum sig_policy *p, char *keys, size_t keys_size,
 
   if (!path || !*path)
     path = SIG_POLICY_FILE;
-  if (!(f = fopen(path, "re")))
-    return errno == ENOENT ? 0 : err_sys(e, -errno, "%s", path);
+  {
+    int fd = open_regular(path, O_RDONLY);
+    if (fd == -EINVAL)
+      return err_set(e, -EINVAL, "%s: not a regular file", path);
+    if (fd < 0)
+      return fd == -ENOENT ? 0 : (errno = -fd, err_sys(e, fd, "%s", path));
+    if (!(f = fdopen(fd, "r"))) {
+      close(fd);
+      return err_sys(e, -errno, "%s", path);
+    }
+  }
   while (!rc && fgets(line, sizeof(line), f)) {
     char *hash = strchr(line, '#');
     if (hash)

@@ -153,11 +153,9 @@ static void offset_is_written_before_the_mask(void **state)
   assert_int_equal(w->old[1], 0x04);
   assert_int_equal(w->bytes[0], 0xc0);
   assert_int_equal(w->bytes[1], 0xf4);
-  /* The pre-area and the offset of a 'brcl 0' change nothing a thread
-   * executes: the mask is the one switch point. */
-  assert_true(plan->writes[0].flags & PULP_PW_UNREACHED);
-  assert_true(plan->writes[1].flags & PULP_PW_UNREACHED);
-  assert_true(plan_is_single_switch(plan));
+  /* Still committed with every thread stopped (arch/s390x/layout.c:
+   * the UNREACHED flags failed the s390x guest suite). */
+  assert_false(plan_is_single_switch(plan));
 
   /* Applied up to the offset only, the entry still decodes as a NOP. */
   {
