@@ -31,7 +31,8 @@ tests=0
 [ "${1:-}" = --tests ] && tests=1
 if [ "$tests" = 1 ]; then
 	pkgs+=(gcc-powerpc64le-linux-gnu g++-powerpc64le-linux-gnu
-		gcc-s390x-linux-gnu g++-s390x-linux-gnu qemu-user clang)
+		gcc-s390x-linux-gnu g++-s390x-linux-gnu qemu-user clang
+		python3 util-linux binutils)
 	for a in "${foreign_archs[@]}"; do
 		for p in "${foreign_pkgs[@]}"; do pkgs+=("$p:$a"); done
 	done
