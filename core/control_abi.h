@@ -12,7 +12,8 @@
 #define PULP_RUNTIME_NAME "libpulp.so" /* file name prefix of the runtime */
 #define PULP_CONTROL_SYMBOL "__pulp_control"
 #define PULP_CONTROL_MAGIC 0x314e4f43504c5550ull /* "PULPCON1" little end */
-#define PULP_CONTROL_ABI 4 /* 3: plans of PULP_PLAN_MAX 4096; 4: mode */
+#define PULP_CONTROL_ABI 5 /* 3: plans of PULP_PLAN_MAX 4096; 4: mode;
+                              5: call_ms */
 
 #define PULP_REQUEST_MAX 8192
 #define PULP_CTX_MAX 8192 /* saved register context, arch-defined layout */
@@ -69,6 +70,9 @@ struct pulp_control {
   uint32_t mode;           /* tool: PULP_MODE_* */
   uint32_t self_committed; /* runtime: it wrote the plan itself (set
                               before DONE) */
+  uint64_t call_ms; /* tool: CLOCK_MONOTONIC (ms) when it set CALLING:
+                       how long a runtime still running on tid has run
+                       (messages only) */
   char error[512];
   uint8_t request[PULP_REQUEST_MAX];
   uint8_t ctx[PULP_CTX_MAX] __attribute__((aligned(64)));

@@ -244,8 +244,9 @@ int dsc_parse_text(const char *path, const char *dir, const char *text,
     rc = err_set(e, -EINVAL, "%s:%d: no patch object named", path, line);
   if (!rc && !d->target)
     rc = err_set(e, -EINVAL, "%s:%d: no '@target' line", path, line);
-  if (!rc && !d->nfuncs && !d->nrefs)
-    rc = err_set(e, -EINVAL, "%s:%d: no functions to replace", path, line);
+  /* No function lines is a patch too: one that only carries data
+   * references, or a placeholder that loads its object (libpulp packs
+   * both). */
   if (rc)
     dsc_free(d);
   return rc;

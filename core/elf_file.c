@@ -577,3 +577,66 @@ int elf_file_each_function(const struct elf_file *f,
   int r = each_in_table(f, SHT_SYMTAB, fn, arg);
   return r ? r : each_in_table(f, SHT_DYNSYM, fn, arg);
 }
+
+/* elf_file_constructors: the function at an .init_array entry. */
+struct ctor_find {
+  uint64_t addr;
+  const char *name;
+  int have_symtab;
+};
+
+static int ctor_sym(const char *name, const struct elf_sym *sym, void *arg)
+{
+  struct ctor_find *c = arg;
+
+  if (!sym->dynamic)
+    c->have_symtab = 1;
+  if (sym->value == c->addr && !c->name)
+    c->name = name;
+  return 0;
+}
+
+int elf_file_constructors(const struct elf_file *f, char *names, size_t max)
+{
+  GElf_Shdr shdr;
+  Elf_Scn *scn = find_section_type(f, SHT_INIT_ARRAY, &shdr);
+  int n = 0, defaults = 0, symtab = 0;
+
+  if (max)
+    names[0] = '\0';
+  if (!scn)
+    return 0;
+  for (uint64_t off = 0; off + 8 <= shdr.sh_size; off += 8) {
+    uint8_t b[8];
+    uint64_t v = 0;
+    struct ctor_find c = {0};
+    if (elf_file_read(f, shdr.sh_addr + off, b, 8))
+      break;
+    for (int i = 0; i < 8; i++)
+      v |= (uint64_t)b[elf_file_big_endian(f) ? 7 - i : i] << (8 * i);
+    c.addr = v;
+    elf_file_each_function(f, ctor_sym, &c);
+    symtab |= c.have_symtab;
+    /* crtbegin's frame_dummy is in every GCC-linked object. */
+    if (c.name && !strcmp(c.name, "frame_dummy")) {
+      defaults++;
+      continue;
+    }
+    n++;
+    if (max) {
+      size_t len = strlen(names);
+      snprintf(names + len, max - len, "%s%s", len ? ", " : "",
+               c.name ? c.name : "?");
+    }
+  }
+  /* Stripped (no .symtab, so no frame_dummy to see): assume crtbegin's
+   * entry is the first one. */
+  if (!symtab && !defaults && n > 0) {
+    char *comma = strchr(names, ',');
+    n--;
+    if (max)
+      memmove(names, comma ? comma + 2 : names + strlen(names),
+              strlen(comma ? comma + 2 : "") + 1);
+  }
+  return n;
+}

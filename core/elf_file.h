@@ -81,4 +81,10 @@ int elf_file_each_function(const struct elf_file *f,
                                      const struct elf_sym *sym, void *arg),
                            void *arg);
 
+/* The constructors the object runs when it is loaded: its .init_array
+ * entries other than the compiler's own (crtbegin's frame_dummy).
+ * Returns how many; names gets their names, comma-separated ("?" for an
+ * entry without a symbol). */
+int elf_file_constructors(const struct elf_file *f, char *names, size_t max);
+
 #endif

@@ -38,6 +38,11 @@ struct pulp_state {
   char disabled[256];
 };
 
+/* The reason `ulp set_patchable disable` writes into `disabled` (from
+ * outside, with process_vm_writev: the runtime honours it at its next
+ * request; `ulp set_patchable enable` clears only this one). */
+#define PULP_STATE_DISABLED_BY_TOOL "patching disabled by ulp set_patchable"
+
 /* Why live patching is disabled in the process that published s, or NULL. */
 static inline const char *pulp_state_disabled(const struct pulp_state *s)
 {

@@ -56,6 +56,7 @@ static struct {
   struct pulp_plan plan;
   uintptr_t planned[PULP_PLAN_MAX_FUNCS]; /* functions already planned */
   size_t nplanned;
+  int stops_world; /* PULP_ENGINE_STOPS_WORLD: RAW pads may be switched */
 } txn;
 
 static int list_push(struct patch_list *l, struct rt_patch *p)
@@ -133,10 +134,14 @@ static int check_pads(const struct pulp_arch_layout *L, struct rt_patch *p,
     int rc = L->check(win, p->funcs[i].addr, &info, e);
     if (rc)
       return err_ctx(e, "%s: %s", p->ulp.target, p->ulp.funcs[i].old_name);
-    if (info.state == PULP_PAD_RAW)
+    /* A compiler's pad (no 'ulp post') may need every thread stopped to
+     * switch (x86_64: a thread between its two NOPs); only `ulp trigger`
+     * can do that. */
+    if (info.state == PULP_PAD_RAW && !txn.stops_world)
       return err_set(e, -ENOEXEC,
-                     "%s: %s: pad not normalised (run 'ulp post' on the "
-                     "library after linking)",
+                     "%s: %s: pad not normalised by 'ulp post': switching it "
+                     "needs every thread stopped, which only 'ulp trigger' "
+                     "does; the in-process API cannot",
                      p->ulp.target, p->ulp.funcs[i].old_name);
   }
   return 0;
@@ -560,13 +565,13 @@ int engine_prepare(uint32_t op, const uint8_t *req, size_t len,
   size_t off = 0;
   int rc = 0;
 
-  (void)op;
   if ((rc = switches_refuse(e))) {
     rt_log("refused: %s", e->msg);
     return rc;
   }
   if (pthread_mutex_trylock(&engine_lock) != 0)
     return err_set(e, -EBUSY, "another patch operation is in progress");
+  txn.stops_world = !!(op & PULP_ENGINE_STOPS_WORLD);
   memset(&txn.plan, 0, sizeof(txn.plan));
   txn.nplanned = 0;
   txn.next.v = malloc((applied.n + 1) * sizeof(*txn.next.v));

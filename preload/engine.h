@@ -21,6 +21,12 @@
 #define PULP_REQ_REVERT_FILE 'R'
 #define PULP_REQ_REVERT_ALL 'L'
 
+/* OR'ed into engine_prepare's op by a committer that stops every thread and
+ * checks their PCs against the plan's guards (the remote protocol: `ulp
+ * trigger`). Without it the engine refuses what only that makes safe: pads
+ * not normalised by `ulp post` (PULP_PAD_RAW). */
+#define PULP_ENGINE_STOPS_WORLD 0x80000000u
+
 /* Builds the plan for req; on success the engine holds the transaction
  * until engine_finish. Takes the engine lock (released by finish). */
 int engine_prepare(uint32_t op, const uint8_t *req, size_t len,

@@ -197,7 +197,13 @@ static int wait_decision(uint32_t timeout_ms, struct pulp_err *e)
       err_set(e, -EPROTO, "control block in unexpected state %u", s);
       return 0;
     }
-    gone = (i & 15) == 15 && tool_gone();
+    /* `writing` is set only while every thread is stopped, and a live
+     * tool writes COMMIT, or clears it before ABORT, before this thread
+     * runs again: set in PREPARED, the tool died mid-commit and the
+     * other threads already run the half-written plan. Undo at once, not
+     * at the next look at TracerPid (issue 7, item 11). */
+    gone = __atomic_load_n(&__pulp_control.writing, __ATOMIC_SEQ_CST) ||
+           ((i & 15) == 15 && tool_gone());
     if (gone || now_ms() >= deadline) {
       if (cas_state(PULP_RS_PREPARED, PULP_RS_ABORT)) {
         if (gone)
@@ -247,7 +253,8 @@ void pulp_remote_handle(void)
     plan = &empty_plan;
     rc = 0;
   } else {
-    rc = engine_prepare(c->op, c->request, c->request_len, &plan, &e);
+    rc = engine_prepare(c->op | PULP_ENGINE_STOPS_WORLD, c->request,
+                        c->request_len, &plan, &e);
     held = rc == 0;
   }
   if (rc)

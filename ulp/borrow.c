@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -130,7 +131,11 @@ static int try_thread(struct hj *h, pid_t tid, struct pulp_err *e)
     return rc;
   }
   pc = arch_live_pc(t);
+  /* On the hijack stack, the thread runs for the runtime (a patch
+   * constructor, its waits in libc): borrowing it would reuse that stack
+   * under the frames it returns to. */
   if (in_range(&h->runtime, pc) || in_range(&h->ldso, pc) ||
+      in_range(&h->hstack, arch_live_sp(t)) ||
       in_rseq_section(h, tid, pc) ||
       unsafe_code_find(h->p, &h->unsafe, tid, pc, arch_live_link_reg(t),
                        arch_live_sp(t))) {
@@ -144,6 +149,61 @@ static int try_thread(struct hj *h, pid_t tid, struct pulp_err *e)
 }
 
 static int choose(struct hj *h, struct pulp_err *e);
+
+/* Is tid blocked in a system call the kernel never restarts after a
+ * stop (it returns EINTR to the program)? Borrowing such a thread makes
+ * that call fail with EINTR; another thread is preferred (docs/
+ * apply-protocol.md, "Which threads may see EINTR"). Read from
+ * /proc/PID/task/TID/syscall without stopping it. */
+static int in_unrestarted_call(const struct hj *h, pid_t tid)
+{
+  static const long nrs[] = {
+#ifdef SYS_epoll_wait
+      SYS_epoll_wait,
+#endif
+#ifdef SYS_epoll_pwait
+      SYS_epoll_pwait,
+#endif
+#ifdef SYS_epoll_pwait2
+      SYS_epoll_pwait2,
+#endif
+#ifdef SYS_semop
+      SYS_semop,
+#endif
+#ifdef SYS_semtimedop
+      SYS_semtimedop,
+#endif
+#ifdef SYS_io_uring_enter
+      SYS_io_uring_enter,
+#endif
+#ifdef SYS_io_getevents
+      SYS_io_getevents,
+#endif
+#ifdef SYS_rt_sigtimedwait
+      SYS_rt_sigtimedwait,
+#endif
+      -1};
+  char path[96], buf[64];
+  long nr;
+  ssize_t n;
+  int fd;
+
+  snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", h->p->pid, tid);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  if (sscanf(buf, "%ld", &nr) != 1 || nr < 0)
+    return 0; /* running, or not in a system call */
+  for (size_t i = 0; nrs[i] >= 0; i++)
+    if (nrs[i] == nr)
+      return 1;
+  return 0;
+}
 
 /* Chooses the thread to borrow: --tid, or the first that is safe, with a
  * bounded backoff while every candidate is busy. The unwinding session
@@ -179,8 +239,11 @@ static int choose(struct hj *h, struct pulp_err *e)
         return rc;
     }
     rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++)
-      rc = try_thread(h, tids[i], e);
+    /* First the threads a stop does not make fail with EINTR. */
+    for (int pass = one ? 1 : 0; pass < 2 && rc == 0; pass++)
+      for (size_t i = 0; i < n && rc == 0; i++)
+        if (one || in_unrestarted_call(h, tids[i]) == pass)
+          rc = try_thread(h, tids[i], e);
     if (!one)
       free(tids);
     if (rc < 0)

@@ -16,6 +16,8 @@ int cmd_uninstall(int argc, char **argv); /* install.c */
 int cmd_processes(int argc, char **argv);
 int cmd_sign(int argc, char **argv);   /* sign.c */
 int cmd_keygen(int argc, char **argv); /* sign.c */
+int cmd_extract(int argc, char **argv);
+int cmd_set_patchable(int argc, char **argv);
 
 /* Exit statuses shared by the commands (ulp(1)). */
 enum {

@@ -219,6 +219,10 @@ int commit(struct hj *h, struct pulp_err *e)
     for (size_t i = 0; rc == 0 && i < ts.n; i++)
       busy |= plan_pc_is_guarded(h->plan, ts.t[i].pc) ||
               in_plain_write(h->plan, ts.t[i].pc);
+    /* The borrowed thread resumes at its saved PC: not inside a guard
+     * either (an x86_64 entry never normalised: between its two NOPs). */
+    if (rc == 0 && h->saved)
+      busy |= plan_pc_is_guarded(h->plan, arch_live_pc(h->saved));
     if (rc == 0 && !busy)
       rc = spans_read(h, &sp, e);
     if (rc == 0 && busy && attempt + 1 >= h->o.retries)

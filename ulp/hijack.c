@@ -55,6 +55,8 @@ static int check_control(struct hj *h, struct pulp_control *c,
       !in_range(&h->runtime, c->stack_top - 1))
     return err_set(e, -EPROTO, "runtime not initialised");
   h->generation = c->generation;
+  h->hstack.lo = c->stack_top - PULP_HIJACK_STACK;
+  h->hstack.hi = c->stack_top + 1;
   if (c->state != PULP_RS_IDLE && c->tid && tracer_of(h->p, (pid_t)c->tid))
     return err_set(e, -EBUSY,
                    "busy: another ulp (pid %u) is driving its runtime",
@@ -97,22 +99,28 @@ static int wait_state(struct hj *h, unsigned want, uint32_t *state,
 {
   uint64_t start = now_ns();
   uint64_t until = start + (uint64_t)h->o.timeout_ms * 1000000ull;
+  int rc;
 
+  /* No thread of ours is stopped while the runtime works: Ctrl-Z may stop
+   * the tool here (the runtime's own timeouts then rescue its thread). */
+  threads_release_job_control();
   for (;;) {
     uint64_t nap;
-    int rc = get32(h, CTL(state), state, e);
-    if (rc)
-      return rc;
-    if (want & (1u << *state))
-      return 0;
-    if (now_ns() > until)
-      return -ETIMEDOUT;
+    rc = get32(h, CTL(state), state, e);
+    if (rc || want & (1u << *state))
+      break;
+    if (now_ns() > until) {
+      rc = -ETIMEDOUT;
+      break;
+    }
     rc = reap_borrowed(h, e);
     if (rc)
-      return rc;
+      break;
     nap = (now_ns() - start) / 8000;
     sleep_us(nap < 20 ? 20 : nap > 500 ? 500 : (unsigned)nap);
   }
+  threads_hold_job_control();
+  return rc;
 }
 
 /* The tool gives up on a thread still running the runtime: detaching lets
@@ -184,6 +192,10 @@ static int setup_call(struct hj *h, const struct pulp_control *c, uint32_t op,
     _Static_assert(CTL(self_committed) - CTL(mode) == 4, "control layout");
     rc = proc_write(h->p, h->control + CTL(mode), mode, sizeof(mode), e);
   }
+  if (!rc) {
+    uint64_t ms = now_ns() / 1000000;
+    rc = proc_write(h->p, h->control + CTL(call_ms), &ms, sizeof(ms), e);
+  }
   if (!rc)
     rc = arch_live_setup_call(h->tid, h->saved, c->entry, c->stack_top, e);
   /* CALLING last: a tool dying before this leaves a thread that either
@@ -214,9 +226,25 @@ static int claim_locked(struct hj *h, int in_runtime, uint32_t op,
                  "busy: another ulp (pid %u) operated on the process "
                  "meanwhile",
                  c.tool_pid);
-  if (rc == 0 && c.state != PULP_RS_IDLE && in_runtime)
-    rc = err_set(e, -EAGAIN, "busy: the runtime is still running on thread %u",
-                 c.tid);
+  if (rc == 0 && c.state != PULP_RS_IDLE && in_runtime) {
+    /* The tool that started it is gone (nothing traces that thread): say
+     * what still runs and for how long, never that tool's pid. */
+    uint64_t now = now_ns() / 1000000;
+    unsigned s = c.call_ms && now >= c.call_ms
+                     ? (unsigned)((now - c.call_ms + 500) / 1000)
+                     : 0;
+    if (c.state == PULP_RS_CALLING)
+      rc = err_set(e, -EAGAIN,
+                   "busy: the runtime is still loading a patch on thread %u "
+                   "(for %u s: a constructor of the patch object may be "
+                   "blocking it)",
+                   c.tid, s);
+    else
+      rc = err_set(e, -EAGAIN,
+                   "busy: the runtime is still finishing an operation on "
+                   "thread %u (for %u s)",
+                   c.tid, s);
+  }
   if (rc == 0) {
     /* IDLE, or left over by a dead tool with nothing running it. */
     c.state = PULP_RS_IDLE;
@@ -244,6 +272,16 @@ static int crossing(struct hj *h, struct pulp_err *e)
   return -EAGAIN;
 }
 
+/* Does a thread stopped at pc with stack pointer sp run for the runtime?
+ * Its PC may be anywhere (a patch object's constructor, libc under
+ * dlopen): its stack is the hijack stack whatever code it runs. */
+static int runs_runtime(const struct hj *h, const struct pulp_control *c,
+                        uint64_t pc, uint64_t sp)
+{
+  (void)c;
+  return in_range(&h->runtime, pc) || in_range(&h->hstack, sp);
+}
+
 /* The claim with every thread stopped: used when the leader cannot be
  * seized (it exited: a zombie cannot be traced). A zombie leader still
  * traced by another tool is that tool's lock: it may be in its claim. */
@@ -269,10 +307,14 @@ static int claim_stopping_all(struct hj *h, uint32_t op, const void *req,
     rc = crossing(h, e);
   if (rc == 0)
     rc = proc_read(h->p, h->control, &c, CTL(error), e);
-  for (size_t i = 0; rc == 0 && i < ts.n; i++)
+  for (size_t i = 0; rc == 0 && i < ts.n; i++) {
+    struct arch_live_thread *t;
     if (c.tid && ts.t[i].tid == (pid_t)c.tid && ts.t[i].tid != h->tid &&
-        in_range(&h->runtime, ts.t[i].pc))
-      in_runtime = 1;
+        ts.t[i].stopped && arch_live_save(ts.t[i].tid, &t, e) == 0) {
+      in_runtime = runs_runtime(h, &c, ts.t[i].pc, arch_live_sp(t));
+      arch_live_free(t);
+    }
+  }
   if (rc == 0)
     rc = claim_locked(h, in_runtime, op, req, reqlen, e);
   for (size_t i = 0; i < ts.n; i++)
@@ -290,7 +332,7 @@ struct leader_lock {
   const struct proc *p;
   sem_t ready, release;
   int rc, want_pc; /* want_pc: stop the leader once and read its PC */
-  uint64_t pc;
+  uint64_t pc, sp;
   struct pulp_err e;
 };
 
@@ -310,7 +352,13 @@ static void *leader_lock_main(void *arg)
     l->want_pc = 0;
     l->rc = thread_stop(l->p->pid, &group, &l->e);
     if (l->rc == 0) {
-      l->rc = arch_live_get_pc(l->p->pid, &l->pc, &l->e);
+      struct arch_live_thread *t;
+      l->rc = arch_live_save(l->p->pid, &t, &l->e);
+      if (l->rc == 0) {
+        l->pc = arch_live_pc(t);
+        l->sp = arch_live_sp(t);
+        arch_live_free(t);
+      }
       thread_cont(l->p->pid, group);
     }
     sem_post(&l->ready);
@@ -320,10 +368,12 @@ static void *leader_lock_main(void *arg)
 
 /* Was the last borrowed thread (tid), left by a tool that is gone, still
  * in the runtime? Only that thread is stopped to look. */
-static int still_in_runtime(struct hj *h, struct leader_lock *l, pid_t tid,
+static int still_in_runtime(struct hj *h, const struct pulp_control *c,
+                            struct leader_lock *l, pid_t tid,
                             struct pulp_err *e)
 {
-  uint64_t pc = 0;
+  struct arch_live_thread *t;
+  uint64_t pc = 0, sp = 0;
   int group = 0, rc;
 
   if (tid == h->p->pid) { /* the leader: our lock's thread traces it */
@@ -335,7 +385,7 @@ static int still_in_runtime(struct hj *h, struct leader_lock *l, pid_t tid,
       *e = l->e;
       return l->rc == -ESRCH ? 0 : l->rc;
     }
-    return in_range(&h->runtime, l->pc);
+    return runs_runtime(h, c, l->pc, l->sp);
   }
   rc = thread_seize(h->p, tid, e);
 
@@ -345,12 +395,17 @@ static int still_in_runtime(struct hj *h, struct leader_lock *l, pid_t tid,
     return rc;
   rc = thread_stop(tid, &group, e);
   if (rc == 0) {
-    rc = arch_live_get_pc(tid, &pc, e);
+    rc = arch_live_save(tid, &t, e);
+    if (rc == 0) {
+      pc = arch_live_pc(t);
+      sp = arch_live_sp(t);
+      arch_live_free(t);
+    }
     ptrace(PTRACE_DETACH, tid, 0, 0);
   }
   if (rc == -ESRCH)
     return 0;
-  return rc ? rc : in_range(&h->runtime, pc);
+  return rc ? rc : runs_runtime(h, c, pc, sp);
 }
 
 /* The exclusion between tools, in the target itself: the block is
@@ -406,7 +461,7 @@ static int claim_and_call(struct hj *h, uint32_t op, const void *req,
                    "runtime",
                    c.tool_pid);
     else
-      in_runtime = still_in_runtime(h, &l, (pid_t)c.tid, e);
+      in_runtime = still_in_runtime(h, &c, &l, (pid_t)c.tid, e);
     if (in_runtime < 0)
       rc = in_runtime;
   }
@@ -459,10 +514,12 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
     unborrow(h);
     if (rc != -EAGAIN)
       return rc;
-    if (now_ns() > until)
-      return err_set(e, -EBUSY, "%s",
-                     e->msg[0] ? e->msg
-                               : "busy: another tracer holds a thread");
+    if (now_ns() > until) {
+      char why[sizeof(e->msg)]; /* err_set must not read what it writes */
+      snprintf(why, sizeof(why), "%s",
+               e->msg[0] ? e->msg : "busy: another tracer holds a thread");
+      return err_set(e, -EBUSY, "%s", why);
+    }
     /* Two tools crossing: random backoff, the other one wins. */
     sleep_us(1000u + (unsigned)(random() % (2000u << (round < 4 ? round : 4))));
     err_clear(e);
@@ -592,9 +649,13 @@ int hijack_run(struct proc *p, const struct hijack_opts *opts, uint32_t op,
   threads_set_stop_limit(h.o.timeout_ms / 2 < THREAD_STOP_MS
                              ? h.o.timeout_ms / 2
                              : THREAD_STOP_MS);
+  /* Job control stops the tool only where no target thread is stopped
+   * (threads.h): deferred from here on, except in wait_state. */
+  threads_hold_job_control();
   rc = find_runtime(&h, e);
   if (rc == 0)
     rc = call(&h, op, req, reqlen, e);
+  threads_release_job_control();
   /* Success is what was committed, not what we could read afterwards;
    * any failure of a process that is gone is its exit (the errors met on
    * the way, from files and memory that vanished, would mislead). */

@@ -33,6 +33,8 @@ struct hj {
   struct hijack_opts o;
   uint64_t control; /* address of __pulp_control in the target */
   struct range runtime, ldso;
+  struct range hstack; /* the runtime's hijack stack: a thread whose SP is
+                          there runs for the runtime, whatever its PC */
   struct unsafe_code unsafe; /* libc's allocator and loader entry points */
   pid_t tid;                 /* borrowed, seized, 0 before */
   struct arch_live_thread *saved;

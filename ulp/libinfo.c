@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/regular_file.h"
+
 struct jsym {
   const char *name;    /* as spelled in its table */
   const char *version; /* .dynsym: the version name, or NULL */
@@ -196,14 +198,18 @@ int libinfo_open(const char *path, struct libinfo **out, struct pulp_err *e)
 {
   struct libinfo *li = calloc(1, sizeof(*li));
   char magic[4] = {0};
-  FILE *f;
-  int rc;
+  FILE *f = NULL;
+  int rc, fd;
 
   if (!li || !(li->path = strdup(path))) {
     free(li);
     return err_set(e, -ENOMEM, "out of memory");
   }
-  if ((f = fopen(path, "re"))) {
+  /* A FIFO or a device would block: regular files only (elf_file_open
+   * then says why). */
+  if ((fd = open_regular(path, O_RDONLY)) >= 0 && !(f = fdopen(fd, "r")))
+    close(fd);
+  if (f) {
     if (fread(magic, 1, 4, f) != 4)
       magic[0] = 0;
     fclose(f);

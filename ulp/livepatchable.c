@@ -71,6 +71,11 @@ static void print_text(const char *path, const struct pad_set *s,
            v->count[PULP_PAD_RAW], v->count[PULP_PAD_REDIRECTED]);
   else
     printf("%s: not live-patchable: %s\n", path, v->reason);
+  if (v->yes && v->count[PULP_PAD_RAW])
+    printf("note: %zu pads not normalised by 'ulp post': 'ulp trigger' "
+           "switches them with every thread stopped; the in-process API "
+           "refuses them\n",
+           v->count[PULP_PAD_RAW]);
   for (size_t i = 0; verbose && s && i < s->n; i++) {
     const struct pad *p = &s->pads[i];
 

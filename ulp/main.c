@@ -28,6 +28,9 @@ static const struct {
      "tell which processes can be patched, and why"},
     {"sign", cmd_sign, "sign a .ulp, .rev or patch container (Ed25519)"},
     {"keygen", cmd_keygen, "make an Ed25519 key pair for ulp sign"},
+    {"extract", cmd_extract, "write what packing needs of a library (JSON)"},
+    {"set_patchable", cmd_set_patchable,
+     "allow or forbid live patching of a process"},
 };
 
 void ulp_error(const char *cmd, const char *fmt, ...)

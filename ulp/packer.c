@@ -19,6 +19,7 @@
 #include "core/plan.h"
 #include "core/ulp_format.h"
 #include "embed.h"
+#include "libinfo.h"
 #include "pads.h"
 
 #define CMD "packer"
@@ -89,13 +90,14 @@ static int warn_clone(const char *name, const struct elf_sym *sym, void *arg)
   return 0;
 }
 
-static int check_function(const struct pulp_arch_layout *L, struct elf_file *t,
+static int check_function(const struct pulp_arch_layout *L, struct libinfo *t,
                           const struct dsc *d, const struct dsc_func *df,
-                          struct elf_sym *sym, struct pulp_err *e)
+                          struct elf_sym *sym, int *raw_noted,
+                          struct pulp_err *e)
 {
   uint8_t win[PAD_WIN_MAX]; /* ppc64le: 64 + 16 bytes */
   struct pulp_pad_info info;
-  int rc = elf_file_find_symbol(t, df->old_name, sym, e);
+  int rc = libinfo_find_symbol(t, df->old_name, sym, e);
 
   if (rc)
     return err_ctx(e, "%s:%d", d->path, df->line);
@@ -106,23 +108,30 @@ static int check_function(const struct pulp_arch_layout *L, struct elf_file *t,
                    d->path, df->line, df->old_name);
   if (sym->type != STT_FUNC)
     return err_set(e, -EINVAL, "%s:%d: '%s' in %s is not a function", d->path,
-                   df->line, df->old_name, elf_file_path(t));
+                   df->line, df->old_name, libinfo_path(t));
   if (L->pre_len + L->post_len > sizeof(win) ||
-      elf_file_read_window(t, sym->value - L->pre_len, win,
-                           L->pre_len + L->post_len) != 0)
+      libinfo_read_window(t, sym->value - L->pre_len, win,
+                          L->pre_len + L->post_len) != 0)
     return err_set(e, -EINVAL, "%s:%d: '%s': cannot read its entry in %s",
-                   d->path, df->line, df->old_name, elf_file_path(t));
+                   d->path, df->line, df->old_name, libinfo_path(t));
   rc = L->check(win, sym->value, &info, e);
   if (rc)
     return err_ctx(e, "%s:%d: '%s' is not live-patchable", d->path, df->line,
                    df->old_name);
-  if (info.state == PULP_PAD_RAW)
-    return err_set(e, -EINVAL,
-                   "%s:%d: '%s': pad not normalised: run 'ulp post %s'",
-                   d->path, df->line, df->old_name, elf_file_path(t));
+  /* A pad as the compiler left it (a library built elsewhere without
+   * 'ulp post'): `ulp trigger` switches it with every thread stopped; the
+   * in-process API refuses it (docs/pad-layouts.md). */
+  if (info.state == PULP_PAD_RAW && !*raw_noted) {
+    *raw_noted = 1;
+    fprintf(stderr,
+            "ulp packer: note: %s:%d: '%s' has a pad not normalised by 'ulp "
+            "post' (%s): 'ulp trigger' stops every thread to switch it; the "
+            "in-process API refuses it\n",
+            d->path, df->line, df->old_name, libinfo_path(t));
+  }
   {
     struct clone_search c = {df->old_name, strcspn(df->old_name, ",@"), d, df};
-    elf_file_each_function(t, warn_clone, &c);
+    libinfo_each_function(t, warn_clone, &c);
   }
   return 0;
 }
@@ -163,12 +172,14 @@ static int add_dep(struct ulp_patch *p, const struct dsc *d,
 
 static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
 {
-  struct elf_file *t = NULL, *po = NULL;
+  struct libinfo *t = NULL;
+  struct elf_file *po = NULL;
+  int raw_noted = 0;
   const struct pulp_arch_layout *L;
   char real[PATH_MAX];
   int rc;
 
-  if ((rc = elf_file_open(d->target, 0, &t, e))) {
+  if ((rc = libinfo_open(d->target, &t, e))) {
     err_ctx(e, "%s:%d: target", d->path, d->target_line);
     goto out;
   }
@@ -176,21 +187,21 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
     err_ctx(e, "%s:%d: patch object", d->path, d->patch_line);
     goto out;
   }
-  L = arch_layout(elf_file_machine(t));
+  L = arch_layout(libinfo_machine(t));
   if (!L) {
     rc = err_set(e, -ENOEXEC, "%s: unsupported ELF machine %u", d->target,
-                 elf_file_machine(t));
+                 libinfo_machine(t));
     goto out;
   }
-  if (elf_file_machine(po) != elf_file_machine(t)) {
+  if (elf_file_machine(po) != libinfo_machine(t)) {
     rc = err_set(e, -ENOEXEC,
                  "%s: patch object is for another architecture "
                  "than %s",
                  d->patch_obj, d->target);
     goto out;
   }
-  p->machine = elf_file_machine(t);
-  p->target_build_id_len = (uint32_t)elf_file_build_id(
+  p->machine = libinfo_machine(t);
+  p->target_build_id_len = (uint32_t)libinfo_build_id(
       t, p->target_build_id, sizeof(p->target_build_id));
   p->patch_build_id_len = (uint32_t)elf_file_build_id(
       po, p->patch_build_id, sizeof(p->patch_build_id));
@@ -199,12 +210,28 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
                  p->target_build_id_len ? d->patch_obj : d->target);
     goto out;
   }
+  /* Its constructors run in the target when the runtime loads it,
+   * before any decision: a crash, exit() or a wait there is the target's
+   * (docs/limits.md, "Patch object constructors"). */
+  {
+    char names[256];
+    int n = elf_file_constructors(po, names, sizeof(names));
+    if (n > 0)
+      fprintf(stderr,
+              "ulp packer: warning: %s has %d constructor%s (%s): %s run%s "
+              "in every target process when the patch is loaded, before "
+              "it is committed; if %s crashes, exits or blocks, so does "
+              "the target\n",
+              d->patch_obj, n, n > 1 ? "s" : "", names, n > 1 ? "they" : "it",
+              n > 1 ? "" : "s", n > 1 ? "one" : "it");
+  }
   /* A patch object that is the target redirects every function to
    * itself: each call would then jump to its own entry forever. */
   {
     struct stat ts, ps;
-    if ((stat(d->target, &ts) == 0 && stat(d->patch_obj, &ps) == 0 &&
-         ts.st_dev == ps.st_dev && ts.st_ino == ps.st_ino) ||
+    if ((libinfo_elf(t) && stat(d->target, &ts) == 0 &&
+         stat(d->patch_obj, &ps) == 0 && ts.st_dev == ps.st_dev &&
+         ts.st_ino == ps.st_ino) ||
         (p->target_build_id_len == p->patch_build_id_len &&
          !memcmp(p->target_build_id, p->patch_build_id,
                  p->patch_build_id_len))) {
@@ -222,9 +249,9 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
                  d->path, (size_t)d->nfuncs, PULP_PLAN_MAX_FUNCS);
     goto out;
   }
-  p->target_is_exec = elf_file_is_executable(t);
+  p->target_is_exec = libinfo_is_executable(t);
   p->target =
-      strdup(elf_file_soname(t) ? elf_file_soname(t) : base_name(d->target));
+      strdup(libinfo_soname(t) ? libinfo_soname(t) : libinfo_file_name(t));
   p->patch_path = strdup(realpath(d->patch_obj, real) ? real : d->patch_obj);
 
   p->funcs = calloc(d->nfuncs ? d->nfuncs : 1, sizeof(*p->funcs));
@@ -232,7 +259,7 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
   for (size_t i = 0; i < d->nfuncs; i++) {
     const struct dsc_func *df = &d->funcs[i];
     struct elf_sym os, ns;
-    if ((rc = check_function(L, t, d, df, &os, e)))
+    if ((rc = check_function(L, t, d, df, &os, &raw_noted, e)))
       goto out;
     if ((rc = elf_file_find_symbol(po, df->new_name, &ns, e))) {
       err_ctx(e, "%s:%d", d->path, df->line);
@@ -261,7 +288,7 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
     }
     {
       struct elf_sym ts, ps;
-      if ((rc = elf_file_find_symbol(t, dr->target_name, &ts, e)) ||
+      if ((rc = libinfo_find_symbol(t, dr->target_name, &ts, e)) ||
           (rc = elf_file_find_symbol(po, dr->patch_name, &ps, e))) {
         err_ctx(e, "%s:%d", d->path, dr->line);
         goto out;
@@ -292,7 +319,7 @@ static int pack(const struct dsc *d, struct ulp_patch *p, struct pulp_err *e)
       goto out;
   rc = 0;
 out:
-  elf_file_close(t);
+  libinfo_close(t);
   elf_file_close(po);
   return rc;
 }

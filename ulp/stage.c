@@ -152,23 +152,31 @@ int stage_request(const struct proc *p, const char *revert_all, char item,
                   struct stage *s, struct pulp_err *e)
 {
   int need = 0, rc = 0;
+  const char *missing = NULL; /* the first file it cannot open */
   uid_t uid;
   gid_t gid;
 
   memset(s, 0, sizeof(*s));
-  for (size_t i = 0; i < n && !need; i++)
-    need = !stage_reaches(p, files[i]) ||
-           (patches[i].kind == ULP_KIND_APPLY &&
-            !stage_reaches(p, patches[i].patch_path));
+  for (size_t i = 0; i < n && !need; i++) {
+    if (!stage_reaches(p, files[i]))
+      missing = files[i];
+    else if (patches[i].kind == ULP_KIND_APPLY &&
+             !stage_reaches(p, patches[i].patch_path))
+      missing = patches[i].patch_path;
+    need = missing != NULL;
+  }
   if (!need)
     return 0;
   owner(p, &uid, &gid);
   snprintf(s->dir, sizeof(s->dir), "%s" STAGE_PREFIX "XXXXXX", p->root);
   if (!mkdtemp(s->dir)) {
+    /* Say why staging was needed: a path that exists only where the
+     * tool runs (its own mount namespace, a chroot of the target). */
     rc = err_sys(e, -errno,
-                 "it cannot open the patch files: staging them in its "
-                 "root: creating %s",
-                 s->dir);
+                 "%s exists only in this tool's mount namespace (the "
+                 "process does not see it) and cannot be copied into the "
+                 "process's root: creating %s",
+                 missing, s->dir + strlen(p->root));
     s->dir[0] = '\0';
     return rc;
   }

@@ -10,6 +10,7 @@
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,74 @@ static int tracer_pid(const struct proc *p, pid_t tid)
   if (f)
     fclose(f);
   return tracer;
+}
+
+/* The holds and the stop signal kept meanwhile (0: none). */
+static int jc_depth, jc_pending;
+static pthread_once_t jc_once = PTHREAD_ONCE_INIT;
+static const int jc_sigs[] = {SIGTSTP, SIGTTIN, SIGTTOU};
+
+static void jc_handler(int sig);
+
+/* Stops the tool now, as the default action of sig would have. */
+static void jc_stop_now(int sig)
+{
+  struct sigaction dfl = {.sa_handler = SIG_DFL}, mine = {0};
+  sigset_t one;
+
+  sigemptyset(&dfl.sa_mask);
+  sigaction(sig, &dfl, &mine);
+  raise(sig); /* pending: blocked while its handler runs */
+  sigemptyset(&one);
+  sigaddset(&one, sig);
+  pthread_sigmask(SIG_UNBLOCK, &one, NULL); /* stops here until SIGCONT */
+  sigaction(sig, &mine, NULL);
+}
+
+static void jc_handler(int sig)
+{
+  int saved = errno;
+
+  if (__atomic_load_n(&jc_depth, __ATOMIC_SEQ_CST) > 0) {
+    __atomic_store_n(&jc_pending, sig, __ATOMIC_SEQ_CST);
+    /* The last hold may have gone meanwhile, without seeing it. */
+    if (__atomic_load_n(&jc_depth, __ATOMIC_SEQ_CST) > 0 ||
+        !__atomic_exchange_n(&jc_pending, 0, __ATOMIC_SEQ_CST)) {
+      errno = saved;
+      return;
+    }
+  }
+  jc_stop_now(sig);
+  errno = saved;
+}
+
+/* Only where the signals have their default action (a caller that
+ * ignores or handles them knows better). */
+static void jc_install(void)
+{
+  for (size_t i = 0; i < sizeof(jc_sigs) / sizeof(jc_sigs[0]); i++) {
+    struct sigaction old, sa = {.sa_handler = jc_handler,
+                                .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(jc_sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
+        !(old.sa_flags & SA_SIGINFO))
+      sigaction(jc_sigs[i], &sa, NULL);
+  }
+}
+
+void threads_hold_job_control(void)
+{
+  pthread_once(&jc_once, jc_install);
+  __atomic_add_fetch(&jc_depth, 1, __ATOMIC_SEQ_CST);
+}
+
+void threads_release_job_control(void)
+{
+  int sig;
+
+  if (__atomic_sub_fetch(&jc_depth, 1, __ATOMIC_SEQ_CST) == 0 &&
+      (sig = __atomic_exchange_n(&jc_pending, 0, __ATOMIC_SEQ_CST)))
+    raise(sig); /* the handler stops the tool now */
 }
 
 int thread_seize(const struct proc *p, pid_t tid, struct pulp_err *e)

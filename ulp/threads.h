@@ -19,6 +19,15 @@
 void threads_set_stop_limit(unsigned ms); /* 0: THREAD_STOP_MS */
 unsigned threads_stop_limit(void);
 
+/* Job control of the tool itself (issue 7, item 11): while the tool
+ * holds (nestable, process-wide), SIGTSTP, SIGTTIN and SIGTTOU (Ctrl-Z,
+ * background tty access) do not stop it: they are kept and take effect at
+ * the last release, so a tool stopped by its terminal never leaves a
+ * target thread stopped with it. SIGSTOP cannot be deferred
+ * (docs/apply-protocol.md, "The tool stopped by job control"). */
+void threads_hold_job_control(void);
+void threads_release_job_control(void);
+
 /* Seizes tid without stopping it. -EPERM (with the hint of proc_eperm),
  * -EBUSY when another tracer has it, -ESRCH when it is gone. */
 int thread_seize(const struct proc *p, pid_t tid, struct pulp_err *e);

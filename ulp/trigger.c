@@ -79,6 +79,10 @@ static int check_state(struct trigger *t, struct target *tg, int *done,
   struct pulp_state *s = NULL;
   int rc = target_read_state(tg, &s, e);
 
+  /* Disabled by the operator (ulp set_patchable, LIBPULP_DISABLE_ON_*):
+   * skipped without borrowing a thread; the runtime would refuse. */
+  if (!rc && pulp_state_disabled(s))
+    rc = err_set(e, -EPERM, "%s", pulp_state_disabled(s));
   *done = !t->revert_all;
   for (size_t i = 0; !rc && i < t->nfiles; i++) {
     const struct ulp_patch *u = &t->patches[i];

@@ -142,11 +142,6 @@ static int x86_redirect(const uint8_t *win, uint64_t func, uint64_t target,
     return emit_write(plan, pre + at, win + at, v, 8,
                       (pre + at) % 8 == 0 ? PULP_PW_ATOMIC : 0, e);
   }
-  if (info.state == PULP_PAD_RAW)
-    return err_set(e, -ENOEXEC,
-                   "entry at %#llx is two 1-byte NOPs: run 'ulp post' on the "
-                   "library after linking",
-                   (unsigned long long)info.site);
   if (lit == 6) {
     put_jmp_rip_indirect(pad, pre, pre + 6);
     put_le64(pad + 6, target);
@@ -156,10 +151,18 @@ static int x86_redirect(const uint8_t *win, uint64_t func, uint64_t target,
     put_jmp_rip_indirect(pad + 8, pre + 8, pre);
     put_jmp_rel8(entry, info.site, pre + 8);
   }
-  /* The pad first (unreachable until the entry changes), then the entry. */
+  /* The pad first (unreachable until the entry changes), then the entry.
+   * A CLEAN entry is one instruction: its aligned 2-byte store is the
+   * switch, safe while threads run. A RAW entry (no 'ulp post': two 1-byte
+   * NOPs) may hold a thread between its bytes, which would then run the
+   * jump's displacement as an opcode: its write is no atomic switch, so
+   * only a committer that stops every thread takes the plan, and the
+   * guard on site+1 makes it wait until no thread is there. */
   if ((rc = emit_write(plan, pre, win, pad, PRE, PULP_PW_UNREACHED, e)) ||
-      (rc = emit_write(plan, info.site, win + s, entry, 2,
-                       info.site % 2 ? 0 : PULP_PW_ATOMIC, e)))
+      (rc = emit_write(
+           plan, info.site, win + s, entry, 2,
+           info.site % 2 || info.state == PULP_PAD_RAW ? 0 : PULP_PW_ATOMIC,
+           e)))
     return rc;
   return guard_pad(plan, pre, info.site, e);
 }

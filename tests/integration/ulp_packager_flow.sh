@@ -26,7 +26,8 @@ ldflags=$(PKG_CONFIG_PATH=$pc pkg-config --variable=livepatchable_ldflags libpul
 [ -n "$cflags" ] || fail "empty livepatchable_cflags"
 cc $cflags -O2 -fPIC -shared -Wl,--build-id -o "$WORK/libw.so" \
 	"$PULP_SOURCE_DIR/tests/integration/packager/widget.c" $ldflags || fail "cc"
-"$prefix/bin/ulp" livepatchable "$WORK/libw.so" >/dev/null && fail "raw pads accepted before ulp post"
+"$prefix/bin/ulp" livepatchable "$WORK/libw.so" | grep -q "not normalised by 'ulp post'" ||
+	fail "raw pads before ulp post not noted"
 "$prefix/bin/ulp" post "$WORK/libw.so" >/dev/null || fail "ulp post"
 "$prefix/bin/ulp" livepatchable "$WORK/libw.so" >/dev/null || fail "not live-patchable after ulp post"
 pass

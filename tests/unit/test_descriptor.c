@@ -43,6 +43,24 @@ static void parses_libpulp_syntax(void **state)
   dsc_free(&d);
 }
 
+/* A placeholder (no function lines) and a data-only patch parse. */
+static void parses_patches_without_functions(void **state)
+{
+  struct dsc d;
+  struct pulp_err e = {0};
+
+  (void)state;
+  assert_int_equal(dsc_parse_text("x.dsc", "/d", "p.so\n@t.json\n", &d, &e), 0);
+  assert_string_equal(d.target, "/d/t.json");
+  assert_int_equal(d.nfuncs + d.nrefs, 0);
+  dsc_free(&d);
+  assert_int_equal(dsc_parse_text("x.dsc", "/d", "p.so\n@t.so\n#v:r\n", &d, &e),
+                   0);
+  assert_int_equal(d.nfuncs, 0);
+  assert_int_equal(d.nrefs, 1);
+  dsc_free(&d);
+}
+
 static void expect_error(const char *text, const char *msg)
 {
   struct dsc d;
@@ -63,7 +81,6 @@ static void reports_file_and_line(void **state)
                "x.dsc:3: offsets must be hexadecimal");
   expect_error("p.so\n@t.so\na:b\na:c\n",
                "x.dsc:4: 'a' is already replaced on line 3");
-  expect_error("p.so\n@t.so\n", "no functions to replace");
   expect_error("p.so\n@t.so\n@u.so\na:b\n", "x.dsc:3: a second @target");
 }
 
@@ -72,6 +89,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(parses_libpulp_syntax),
       cmocka_unit_test(reports_file_and_line),
+      cmocka_unit_test(parses_patches_without_functions),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -194,7 +194,7 @@ static void restore_returns_the_original_bytes(void **state)
     }
 }
 
-static void raw_entry_is_normalised_and_refused_until_then(void **state)
+static void raw_entry_is_normalised_or_switched_stopped(void **state)
 {
   struct pulp_pad_info info;
   struct pulp_plan *plan;
@@ -207,10 +207,29 @@ static void raw_entry_is_normalised_and_refused_until_then(void **state)
   for (int endbr = 0; endbr < 2; endbr++) {
     make_pad(&f, 0x401105, endbr, 1);
     assert_int_equal(check_state(&f, &info), PULP_PAD_RAW);
+    /* Redirected as it is: the pre-area unreached, then the entry in a
+     * write that is no atomic switch (a thread may sit between the two
+     * NOPs), guarded at site+1: only stop-the-world commits it. */
     plan = plan_reset();
-    assert_true(L->redirect(f.win, f.func, target, plan, &e) < 0);
-    assert_non_null(strstr(e.msg, "ulp post"));
-    assert_int_equal(plan->nwrites, 0);
+    assert_int_equal(L->redirect(f.win, f.func, target, plan, &e), 0);
+    assert_int_equal(plan->nwrites, 2);
+    assert_int_equal(plan->writes[0].flags, PULP_PW_UNREACHED);
+    assert_int_equal(plan->writes[1].addr, f.site);
+    assert_int_equal(plan->writes[1].len, 2);
+    assert_int_equal(plan->writes[1].flags & PULP_PW_ATOMIC, 0);
+    assert_true(plan_pc_is_guarded(plan, f.site + 1));
+    assert_false(plan_is_single_switch(plan));
+    {
+      struct fixture r = f;
+      plan_apply(r.win, r.base, r.len, plan);
+      assert_int_equal(assert_redirect_decodes(&r, target) != 0, 1);
+      /* Restored, the entry is the normalised one-instruction NOP. */
+      plan = plan_reset();
+      assert_int_equal(L->restore(r.win, r.func, plan, &e), 0);
+      plan_apply(r.win, r.base, r.len, plan);
+      make_pad(&clean, 0x401105, endbr, 0);
+      assert_memory_equal(r.win, clean.win, r.len);
+    }
 
     assert_int_equal(L->normalise(f.win, f.func, &e), 0);
     make_pad(&clean, 0x401105, endbr, 0);
@@ -279,7 +298,7 @@ int main(void)
       cmocka_unit_test(entry_is_switched_last_and_guarded),
       cmocka_unit_test(retarget_is_one_literal_store),
       cmocka_unit_test(restore_returns_the_original_bytes),
-      cmocka_unit_test(raw_entry_is_normalised_and_refused_until_then),
+      cmocka_unit_test(raw_entry_is_normalised_or_switched_stopped),
       cmocka_unit_test(check_rejects_garbage_with_a_reason),
       cmocka_unit_test(flags_are_the_patchable_entry_scheme),
   };

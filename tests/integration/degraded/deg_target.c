@@ -1,13 +1,16 @@
 /* The process the degraded-behaviour tests patch (issue 7, item 11). It
  * answers every line on stdin with one line,
- *   "name=N gap=MS eintr=E many=K mixed_us=U mixed=M"
+ *   "name=N gap=MS eintr=E many=K mixed_us=U mixed=M patches=P"
  * name: foo_name(); gap: the longest stall (ms) a heartbeat thread saw
  * since the previous line; eintr: how many times the epoll thread's
  * epoll_wait (on a pipe nobody writes, no timeout) returned EINTR; many:
  * how many of the 256 functions of libmany run their patched code (in
  * one sweep); mixed_us: the longest time (us) during which the sweeps of
  * the checker thread saw some but not all of them patched since the
- * previous line; mixed: the number of such sweeps. */
+ * previous line; mixed: the number of such sweeps; patches: how many
+ * patches the runtime (linked, not preloaded) has applied.
+ * DEG_EPOLL_MAIN: the main thread (the group leader, first in
+ * /proc/PID/task) sits in epoll_wait and another thread reads stdin. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -20,6 +23,7 @@
 
 #include "foo.h"
 #include "many.h"
+#include "pulp.h"
 
 static long max_gap_ms, eintr, max_mixed_us, mixed;
 
@@ -93,24 +97,38 @@ static void *checker(void *arg)
   return NULL;
 }
 
-int main(void)
+static void *reader(void *arg)
 {
   char line[256];
-  pthread_t t;
 
-  pthread_create(&t, NULL, heartbeat, NULL);
-  pthread_create(&t, NULL, epoller, NULL);
-  if (getenv("DEG_CHECKER"))
-    pthread_create(&t, NULL, checker, NULL);
+  (void)arg;
   while (fgets(line, sizeof(line), stdin)) {
     if (!strncmp(line, "quit", 4))
-      break;
-    printf("name=%s gap=%ld eintr=%ld many=%d mixed_us=%ld mixed=%ld\n",
+      exit(0);
+    printf("name=%s gap=%ld eintr=%ld many=%d mixed_us=%ld mixed=%ld "
+           "patches=%d\n",
            foo_name(), __atomic_exchange_n(&max_gap_ms, 0, __ATOMIC_RELAXED),
            __atomic_load_n(&eintr, __ATOMIC_RELAXED), sweep(),
            __atomic_exchange_n(&max_mixed_us, 0, __ATOMIC_RELAXED),
-           __atomic_exchange_n(&mixed, 0, __ATOMIC_RELAXED));
+           __atomic_exchange_n(&mixed, 0, __ATOMIC_RELAXED),
+           pulp_patch_count());
     fflush(stdout);
   }
+  exit(0);
+}
+
+int main(void)
+{
+  pthread_t t;
+
+  pthread_create(&t, NULL, heartbeat, NULL);
+  if (getenv("DEG_CHECKER"))
+    pthread_create(&t, NULL, checker, NULL);
+  if (getenv("DEG_EPOLL_MAIN")) {
+    pthread_create(&t, NULL, reader, NULL);
+    epoller(NULL);
+  }
+  pthread_create(&t, NULL, epoller, NULL);
+  reader(NULL);
   return 0;
 }

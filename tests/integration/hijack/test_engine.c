@@ -21,7 +21,7 @@ int engine_prepare(uint32_t op, const uint8_t *req, size_t len,
   struct test_write_req r;
 
   regs_clobber();
-  if (op != PULP_OP_APPLY || len != sizeof(r))
+  if ((op & ~PULP_ENGINE_STOPS_WORLD) != PULP_OP_APPLY || len != sizeof(r))
     return err_set(e, -EINVAL, "test engine: bad request");
   memcpy(&r, req, sizeof(r));
   if (r.len == 0 || r.len > PULP_PLAN_WRITE_MAX)

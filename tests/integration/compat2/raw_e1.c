@@ -1,0 +1,5 @@
+/* A placeholder patch: an object and no function or data lines. */
+int raw_placeholder(void)
+{
+  return 0;
+}
