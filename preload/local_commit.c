@@ -6,6 +6,8 @@
 #include "local_commit.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -97,6 +99,57 @@ int local_plan_current(const struct pulp_plan *plan, struct pulp_err *e)
                      (unsigned long long)w->addr);
   }
   return 0;
+}
+
+/* 1 when [addr, addr + len) lies in one executable mapping of this
+ * process (/proc/self/maps), 0 otherwise or when it cannot tell. */
+static int in_exec_mapping(uint64_t addr, uint64_t len)
+{
+  char buf[8192];
+  size_t have = 0;
+  ssize_t n;
+  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC), found = 0;
+
+  if (fd < 0)
+    return 0;
+  while (!found && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+    char *line = buf, *nl;
+    have += (size_t)n;
+    buf[have] = '\0';
+    while (!found && (nl = strchr(line, '\n'))) {
+      unsigned long long lo, hi;
+      char perms[8];
+      *nl = '\0';
+      if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) == 3 && addr >= lo &&
+          addr + len <= hi)
+        found = perms[2] == 'x' ? 1 : -1;
+      line = nl + 1;
+    }
+    have = (size_t)(buf + have - line);
+    memmove(buf, line, have);
+    if (have == sizeof(buf) - 1)
+      have = 0; /* an absurd line: skip it */
+  }
+  close(fd);
+  return found == 1;
+}
+
+int local_plan_in_code(const struct pulp_plan *plan)
+{
+  for (uint32_t i = 0; i < plan->nwrites; i++)
+    if (!in_exec_mapping(plan->writes[i].addr, plan->writes[i].len))
+      return 0;
+  return 1;
+}
+
+int local_plan_written(const struct pulp_plan *plan)
+{
+  for (uint32_t i = 0; i < plan->nwrites; i++) {
+    const struct pulp_plan_write *w = &plan->writes[i];
+    if (memcmp((const void *)(uintptr_t)w->addr, w->bytes, w->len) != 0)
+      return 0;
+  }
+  return 1;
 }
 
 int local_commit(const struct pulp_plan *plan, struct pulp_err *e)

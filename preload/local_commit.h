@@ -10,6 +10,12 @@ int local_commit(const struct pulp_plan *plan, struct pulp_err *e);
 /* -EAGAIN unless every write's old bytes are in memory. */
 int local_plan_current(const struct pulp_plan *plan, struct pulp_err *e);
 
+/* 1 when memory holds every write's new bytes (the plan was committed). */
+int local_plan_written(const struct pulp_plan *plan);
+
+/* 1 when every write of the plan lies in executable memory. */
+int local_plan_in_code(const struct pulp_plan *plan);
+
 /* Which writes local_write stores: all, only the PULP_PW_UNREACHED ones,
  * or only the others (the switch of a single-switch plan). */
 enum { LOCAL_ALL, LOCAL_UNREACHED, LOCAL_REACHED };

@@ -176,6 +176,25 @@ static int self_commit(const struct pulp_plan *plan, struct pulp_err *e)
   return 1;
 }
 
+/* After the tool wrote the plan through /proc/PID/mem, stores the same
+ * bytes again from this thread, through the process's own mapping. The
+ * code is already right, so this changes nothing on hardware (the tool's
+ * writes are visible once each stopped thread resumes); but an emulator
+ * that caches translated code may miss a write the kernel made into a page
+ * it has already translated (seen with QEMU's s390x TCG: a function called
+ * before the commit kept running its old code until the process stored
+ * into the page itself). Best effort: where stores to code are denied
+ * (MemoryDenyWriteExecute) the tool's write stands alone. */
+static void restore_through_own_mapping(const struct pulp_plan *plan)
+{
+  struct pulp_err ignore;
+  uint32_t n;
+
+  /* Only bytes the tool has already written: nothing new is stored. */
+  if (plan->nwrites && local_plan_written(plan) && local_plan_in_code(plan))
+    local_write(plan, 0, LOCAL_ALL, &n, &ignore);
+}
+
 /* Waits in PREPARED for the tool's COMMIT or ABORT. The tool decides only
  * while this thread is stopped, and we leave PREPARED only by one atomic
  * compare-and-swap, so a commit and our timeout cannot both happen.
@@ -273,6 +292,8 @@ void pulp_remote_handle(void)
   c->plan_addr = (uint64_t)(uintptr_t)plan;
   store_state(PULP_RS_PREPARED);
   committed = wait_decision(timeout, &e);
+  if (committed)
+    restore_through_own_mapping(plan);
   if (!committed) {
     /* Set only when the tool died between its first write and COMMIT: a
      * live tool undoes its own writes before ABORT, and writes nothing
