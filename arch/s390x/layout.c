@@ -21,10 +21,11 @@
  * branches straight to the target, which must be within +-4 GiB.
  *
  * Writes, as the kernel's ftrace: the pre-area first, then the brcl's
- * 32-bit offset (still a NOP while its mask is 0), both PULP_PW_UNREACHED,
- * then the mask in one 2-byte store (c0 04 -> c0 f4), the one switch.
- * Re-targeting stores the literal (one aligned 8-byte store). Restoring is the
- * reverse: mask, offset, pre-area. */
+ * 32-bit offset (still a NOP while its mask is 0), then the mask in one
+ * 2-byte store (c0 04 -> c0 f4), the one switch. Re-targeting stores the
+ * literal (one aligned 8-byte store). Restoring stores only the mask back
+ * and leaves the offset and the sequence armed for threads still inside
+ * it (docs/pad-layouts.md). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -39,12 +40,8 @@
 #define S390_BRCL_LEN 6
 #define S390_LIT_OFF 8 /* literal offset in an aligned pre-area */
 
-/* Instruction encodings (z/Architecture Principles of Operation). */
-static void s390_nopr(uint8_t *p)
-{
-  put_be16(p, 0x0700); /* bcr 0,%r0 */
-}
-
+/* Instruction encodings (z/Architecture Principles of Operation); the
+ * pre-area's nops are nopr (bcr 0,%r0: 07 00). */
 /* brcl mask,to (RIL-c): 6 bytes at from; the range was checked. */
 static void s390_brcl(uint8_t *p, unsigned mask, uint64_t from, uint64_t to)
 {
@@ -90,6 +87,17 @@ static void s390_build_pre(uint8_t out[S390_PRE_LEN], uint64_t pre,
   put_be64(out + S390_LIT_OFF, target);
 }
 
+/* Whether the pre-area holds a redirect sequence (any literal): what a
+ * restore leaves "armed" behind a NOP entry, for threads still inside it. */
+static int pre_is_armed(const uint8_t *win, uint64_t pre)
+{
+  uint8_t want[S390_PRE_LEN];
+
+  s390_build_pre(want, pre, get_be64(win + S390_LIT_OFF));
+  return s390_pre_aligned(pre + S390_PRE_LEN) &&
+         !memcmp(win, want, S390_PRE_LEN);
+}
+
 static int pre_is_nops(const uint8_t *win, struct pulp_err *e)
 {
   for (size_t i = 0; i < S390_PRE_LEN; i += 2)
@@ -119,13 +127,19 @@ static int check(const uint8_t *win, uint64_t func, struct pulp_pad_info *info,
   mask = entry[1] >> 4;
   to = func + (uint64_t)(int64_t)(int32_t)get_be32(entry + 2) * 2;
   if (mask == 0) {
+    /* A 'brcl 0' never branches: after a restore its offset may still
+     * name the armed pre-area (or a direct target), which is CLEAN. */
+    info->state = PULP_PAD_CLEAN;
+    if (to == pre && pre_is_armed(win, pre))
+      return 0;
+    if (to != func && to != pre && pre_is_nops(win, e) == 0)
+      return 0; /* a restored direct redirect */
     if (to != func)
       return err_set(e, -ENOEXEC,
                      "entry 'brcl 0' has offset 0x%08x: a half-written "
                      "redirect",
                      get_be32(entry + 2));
-    info->state = PULP_PAD_CLEAN;
-    return pre_is_nops(win, e);
+    return pre_is_armed(win, pre) ? 0 : pre_is_nops(win, e);
   }
   if (mask != 15)
     return err_set(e, -ENOEXEC, "entry is a conditional brcl (mask %u)", mask);
@@ -166,14 +180,13 @@ static int switch_entry(const uint8_t *win, uint64_t func, uint64_t to,
                      PULP_PW_ATOMIC, e);
     now[1] = 0x04;
   }
-  /* NOT YET flagged: with these writes PULP_PW_UNREACHED the s390x guest
-   * suite failed (apply_and_revert_multithreaded: a thread still saw the
-   * old function after the self commit), so s390x keeps stop-the-world
-   * until that is understood. The reasoning for the flag:
-   * a 'brcl 0' never branches whatever its offset: threads execute it as
-   * a NOP before and after this store, which is therefore no switch point
-   * (UNREACHED; the runtime serialises every CPU before the mask's store,
-   * so none still holds the old offset with the new mask). */
+  /* Not flagged PULP_PW_UNREACHED yet, so s390x commits with every
+   * thread stopped. The reasoning for the flag: a 'brcl 0' never branches
+   * whatever its offset, so that store is no switch point (the runtime
+   * serialises every CPU before the mask's store). A guest failure first
+   * blamed on it turned out to be QEMU's s390x TCG keeping translated code
+   * that the kernel rewrote through /proc/PID/mem (preload/remote.c,
+   * restore_through_own_mapping); the flag is to be tried again. */
   if (r == 0 && memcmp(now + 2, want + 2, 4))
     r = emit_write(plan, func + 2, now + 2, want + 2, 4, disp_flags, e);
   if (r == 0)
@@ -207,6 +220,14 @@ static int redirect(const uint8_t *win, uint64_t func, uint64_t target,
       return emit_write(plan, pre + S390_LIT_OFF, win + S390_LIT_OFF,
                         want + S390_LIT_OFF, 8, PULP_PW_ATOMIC, e);
     }
+    if (pre_is_armed(win, pre)) {
+      /* Left by a restore: threads may still be inside it and read the
+       * old or the new literal, both complete targets. */
+      if (memcmp(win + S390_LIT_OFF, want + S390_LIT_OFF, 8))
+        r = emit_write(plan, pre + S390_LIT_OFF, win + S390_LIT_OFF,
+                       want + S390_LIT_OFF, 8, PULP_PW_ATOMIC, e);
+      return r < 0 ? r : switch_entry(win, func, pre, plan, e);
+    }
     /* The nopr before a NOP entry are never executed: unreachable until
      * the entry's mask is stored. */
     r = emit_guard(plan, pre, pre + S390_PRE_LEN, e);
@@ -228,28 +249,19 @@ static int redirect(const uint8_t *win, uint64_t func, uint64_t target,
 static int restore(const uint8_t *win, uint64_t func, struct pulp_plan *plan,
                    struct pulp_err *e)
 {
-  uint64_t pre = func - S390_PRE_LEN;
   const uint8_t *entry = win + S390_PRE_LEN;
   struct pulp_pad_info info;
-  uint8_t nop[S390_PRE_LEN] = {0};
-  uint8_t brcl[S390_BRCL_LEN];
   int r;
 
   r = check(win, func, &info, e);
   if (r < 0 || info.state != PULP_PAD_REDIRECTED)
     return r;
-  s390_brcl(brcl, 0, func, func);
-  r = emit_write(plan, func, entry, brcl, 2, PULP_PW_ATOMIC, e);
-  if (r == 0)
-    r = emit_write(plan, func + 2, entry + 2, brcl + 2, 4, 0, e);
-  for (size_t i = 0; i < S390_PRE_LEN; i += 2)
-    s390_nopr(nop + i);
-  /* A thread may be between lgrl and br: keep it out. */
-  if (r == 0 && memcmp(win, nop, S390_PRE_LEN))
-    r = emit_guard(plan, pre, pre + S390_PRE_LEN, e);
-  if (r == 0)
-    r = emit_range(plan, pre, win, nop, S390_PRE_LEN, 0, e);
-  return r;
+  /* Only the mask, in one aligned 2-byte store: the entry is a NOP again.
+   * The offset and the pre-area stay ("armed"): a thread between lgrl and
+   * br when the mask changes (the in-process commit cannot stop threads
+   * to check) finishes its call instead of running half-erased code. */
+  return emit_write(plan, func, entry, (const uint8_t[]){0xc0, 0x04}, 2,
+                    PULP_PW_ATOMIC, e);
 }
 
 static int normalise(uint8_t *win, uint64_t func, struct pulp_err *e)
