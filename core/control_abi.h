@@ -12,8 +12,8 @@
 #define PULP_RUNTIME_NAME "libpulp.so" /* file name prefix of the runtime */
 #define PULP_CONTROL_SYMBOL "__pulp_control"
 #define PULP_CONTROL_MAGIC 0x314e4f43504c5550ull /* "PULPCON1" little end */
-#define PULP_CONTROL_ABI 5 /* 3: plans of PULP_PLAN_MAX 4096; 4: mode;
-                              5: call_ms */
+#define PULP_CONTROL_ABI 6 /* 3: plans of PULP_PLAN_MAX 4096; 4: mode;
+                              5: call_ms; 6: SELF */
 
 #define PULP_REQUEST_MAX 8192
 #define PULP_CTX_MAX 8192 /* saved register context, arch-defined layout */
@@ -27,6 +27,10 @@ enum pulp_remote_state {
   PULP_RS_ABORT = 4,    /* tool or runtime timeout: nothing was written */
   PULP_RS_DONE = 5,     /* runtime: finished; result/error valid; the
                            borrowed thread is parked for the tool to restore */
+  PULP_RS_SELF = 6,     /* runtime: commits a single-switch plan itself;
+                           entered from CALLING by compare-and-swap only, so
+                           a tool that wrote ABORT (with the thread stopped)
+                           after giving up is never overridden */
 };
 /* The runtime also moves DONE -> IDLE itself when it restores the borrowed
  * thread on its own (tool gone or too slow); a tool that then finds IDLE

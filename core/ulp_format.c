@@ -348,8 +348,10 @@ int ulp_decode(const uint8_t *buf, size_t len, struct ulp_patch *p,
     struct rbuf sub;
     int rc;
 
-    if (r.bad || r.off + n > len)
+    if (r.bad || r.off + n > len) {
+      r.bad = 1; /* a last record cut short (tests/fuzz/bad_inputs.sh) */
       break;
+    }
     sub = (struct rbuf){buf + r.off, n, 0, 0};
     rc = decode_record(p, tag, &sub);
     if (rc) {

@@ -279,7 +279,17 @@ void pulp_remote_handle(void)
   if (rc)
     goto done;
   if (c->mode == PULP_MODE_SELF) {
-    int self = self_commit(plan, &e);
+    int self;
+    /* A tool that gave up (its timeout, e.g. behind a constructor that
+     * blocked) wrote ABORT: it reported a failure, so nothing may be
+     * committed after it. */
+    if (!cas_state(PULP_RS_CALLING, PULP_RS_SELF)) {
+      rc = err_set(&e, -ECANCELED, "aborted by the tool");
+      if (held)
+        engine_finish(0);
+      goto done;
+    }
+    self = self_commit(plan, &e);
     if (self) {
       committed = self > 0;
       rc = self < 0 ? self : 0;
@@ -290,7 +300,13 @@ void pulp_remote_handle(void)
     }
   }
   c->plan_addr = (uint64_t)(uintptr_t)plan;
-  store_state(PULP_RS_PREPARED);
+  if (!cas_state(PULP_RS_CALLING, PULP_RS_PREPARED) &&
+      !cas_state(PULP_RS_SELF, PULP_RS_PREPARED)) {
+    rc = err_set(&e, -ECANCELED, "aborted by the tool");
+    if (held)
+      engine_finish(0);
+    goto done;
+  }
   committed = wait_decision(timeout, &e);
   if (committed)
     restore_through_own_mapping(plan);
@@ -329,7 +345,7 @@ done:
 static int in_flight(uint32_t s)
 {
   return s == PULP_RS_CALLING || s == PULP_RS_PREPARED || s == PULP_RS_COMMIT ||
-         s == PULP_RS_ABORT;
+         s == PULP_RS_ABORT || s == PULP_RS_SELF;
 }
 
 static void fork_prepare(void)

@@ -32,7 +32,8 @@ tests=0
 if [ "$tests" = 1 ]; then
 	pkgs+=(gcc-powerpc64le-linux-gnu g++-powerpc64le-linux-gnu
 		gcc-s390x-linux-gnu g++-s390x-linux-gnu qemu-user clang
-		python3 util-linux binutils)
+		python3 util-linux binutils
+		libclang-rt-14-dev valgrind strace) # fuzz, valgrind, stress tests
 	for a in "${foreign_archs[@]}"; do
 		for p in "${foreign_pkgs[@]}"; do pkgs+=("$p:$a"); done
 	done

@@ -135,8 +135,7 @@ static int try_thread(struct hj *h, pid_t tid, struct pulp_err *e)
    * constructor, its waits in libc): borrowing it would reuse that stack
    * under the frames it returns to. */
   if (in_range(&h->runtime, pc) || in_range(&h->ldso, pc) ||
-      in_range(&h->hstack, arch_live_sp(t)) ||
-      in_rseq_section(h, tid, pc) ||
+      in_range(&h->hstack, arch_live_sp(t)) || in_rseq_section(h, tid, pc) ||
       unsafe_code_find(h->p, &h->unsafe, tid, pc, arch_live_link_reg(t),
                        arch_live_sp(t))) {
     arch_live_free(t);
@@ -216,15 +215,43 @@ int choose_thread(struct hj *h, struct pulp_err *e)
   return rc;
 }
 
+/* The command name of process pid ("?" when unknown). */
+static void tracer_comm(pid_t pid, char *comm, size_t max)
+{
+  char path[64];
+  FILE *f;
+
+  snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+  if ((f = fopen(path, "re"))) {
+    if (fgets(comm, (int)max, f))
+      comm[strcspn(comm, "\n")] = '\0';
+    fclose(f);
+  }
+}
+
 static int choose(struct hj *h, struct pulp_err *e)
 {
-  char st = proc_thread_state(h->p, h->p->pid);
+  char st = proc_thread_state(h->p, h->p->pid), comm[64] = "?";
+  int tracer;
 
   /* The leader's state is the process's job-control state. */
   if (st == 'T')
     return err_set(e, -EBUSY,
                    "no thread can be borrowed: the process is "
-                   "stopped (job control)");
+                   "stopped (job control): resume it with kill -CONT %d",
+                   h->p->pid);
+  /* A debugger or tracer (gdb, strace) on the leader keeps every tool
+   * out for as long as it stays: say who, at once. Another tool like
+   * this one holds it only for its claim (milliseconds): that is retried
+   * and reported as busy. */
+  tracer = thread_tracer(h->p, h->p->pid);
+  if (tracer && tracer != getpid() &&
+      (tracer_comm(tracer, comm, sizeof(comm)),
+       strncmp(comm, program_invocation_short_name, 15)))
+    return err_set(e, -EBUSY,
+                   "traced by %d (%s): ulp needs ptrace, and a process has "
+                   "one tracer; detach it first",
+                   tracer, comm);
   for (unsigned round = 0; round < CHOOSE_ROUNDS; round++) {
     pid_t *tids, one = h->o.tid;
     size_t n;

@@ -233,7 +233,8 @@ static int claim_locked(struct hj *h, int in_runtime, uint32_t op,
     unsigned s = c.call_ms && now >= c.call_ms
                      ? (unsigned)((now - c.call_ms + 500) / 1000)
                      : 0;
-    if (c.state == PULP_RS_CALLING)
+    /* ABORT: the tool that gave up said so; the load still runs. */
+    if (c.state == PULP_RS_CALLING || c.state == PULP_RS_ABORT)
       rc = err_set(e, -EAGAIN,
                    "busy: the runtime is still loading a patch on thread %u "
                    "(for %u s: a constructor of the patch object may be "
@@ -567,6 +568,27 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
       }
     }
   } else if (rc == -ETIMEDOUT) {
+    struct pulp_err ignore;
+    uint32_t now = 0;
+    int group;
+    /* Say ABORT while the thread is stopped: the runtime enters its own
+     * commit only by a compare-and-swap from CALLING, so once this is
+     * written nothing is applied after we report the failure. */
+    if (thread_stop(h->tid, &group, &ignore) == 0) {
+      if (get32(h, CTL(state), &now, &ignore) == 0 && now == PULP_RS_CALLING)
+        put32(h, CTL(state), PULP_RS_ABORT, &ignore);
+      thread_cont(h->tid, group);
+    }
+    if (now == PULP_RS_SELF || now == PULP_RS_DONE) {
+      /* It was committing when we looked: wait for its result. */
+      rc = wait_state(h, 1u << PULP_RS_DONE, &state, e);
+      if (rc == 0) {
+        uint32_t self = 0;
+        if (get32(h, CTL(self_committed), &self, &ignore) == 0 && self)
+          h->committed = 1;
+        goto finished;
+      }
+    }
     let_go(h);
     return err_set(e, rc,
                    "the runtime did not answer within %u ms "
@@ -576,6 +598,7 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
     let_go(h);
     return rc;
   }
+finished:
   hook(h, HIJACK_AT_DONE);
   {
     int rrc = restore(h, rc ? &(struct pulp_err){0} : e);

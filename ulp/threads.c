@@ -81,8 +81,8 @@ static void jc_handler(int sig)
 static void jc_install(void)
 {
   for (size_t i = 0; i < sizeof(jc_sigs) / sizeof(jc_sigs[0]); i++) {
-    struct sigaction old, sa = {.sa_handler = jc_handler,
-                                .sa_flags = SA_RESTART};
+    struct sigaction old,
+        sa = {.sa_handler = jc_handler, .sa_flags = SA_RESTART};
     sigemptyset(&sa.sa_mask);
     if (sigaction(jc_sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
         !(old.sa_flags & SA_SIGINFO))
@@ -103,6 +103,11 @@ void threads_release_job_control(void)
   if (__atomic_sub_fetch(&jc_depth, 1, __ATOMIC_SEQ_CST) == 0 &&
       (sig = __atomic_exchange_n(&jc_pending, 0, __ATOMIC_SEQ_CST)))
     raise(sig); /* the handler stops the tool now */
+}
+
+int thread_tracer(const struct proc *p, pid_t tid)
+{
+  return tracer_pid(p, tid);
 }
 
 int thread_seize(const struct proc *p, pid_t tid, struct pulp_err *e)

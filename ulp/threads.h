@@ -28,6 +28,9 @@ unsigned threads_stop_limit(void);
 void threads_hold_job_control(void);
 void threads_release_job_control(void);
 
+/* The TracerPid of thread tid of p (0: none, or not visible from here). */
+int thread_tracer(const struct proc *p, pid_t tid);
+
 /* Seizes tid without stopping it. -EPERM (with the hint of proc_eperm),
  * -EBUSY when another tracer has it, -ESRCH when it is gone. */
 int thread_seize(const struct proc *p, pid_t tid, struct pulp_err *e);

@@ -69,7 +69,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   (void)argc;
   (void)argv;
   if (!dir) {
-    fprintf(stderr, "fuzz_engine: set FUZZ_FIXTURES=<build>/tests/integration\n");
+    fprintf(stderr,
+            "fuzz_engine: set FUZZ_FIXTURES=<build>/tests/integration\n");
     exit(2);
   }
   load(dir, "libfoo.so.1");
@@ -88,7 +89,8 @@ static void run(char kind, const uint8_t *data, size_t size)
 
   if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
     abort();
-  len = (size_t)snprintf(item, sizeof(item), "%c/proc/self/fd/%d", kind, fd) + 1;
+  len =
+      (size_t)snprintf(item, sizeof(item), "%c/proc/self/fd/%d", kind, fd) + 1;
   if (engine_prepare(PULP_OP_APPLY, (const uint8_t *)item, len, &plan, &e) == 0)
     engine_finish(0);
   else if (!e.msg[0])

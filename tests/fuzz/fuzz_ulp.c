@@ -64,8 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       struct pulp_err e = {0};
       struct ulp_patch p;
       enum ulp_container type;
-      int rc = ulp_container_decode(data, size, "/fuzz/libfuzz_p1.so", want,
-                                    &p, &type, &e);
+      int rc = ulp_container_decode(data, size, "/fuzz/libfuzz_p1.so", want, &p,
+                                    &type, &e);
       need_msg(rc, &e);
       if (rc == 0) {
         roundtrip(&p);

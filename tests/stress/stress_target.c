@@ -90,8 +90,8 @@ int main(int argc, char **argv)
   char line[64];
   int rc = 0;
 
-  if (argc < 2 || (strcmp(argv[1], "wait") && (strcmp(argv[1], "api") ||
-                                               argc != 5))) {
+  if (argc < 2 ||
+      (strcmp(argv[1], "wait") && (strcmp(argv[1], "api") || argc != 5))) {
     fprintf(stderr, "usage: stress_target wait | api N FILE.ulp FILE.rev\n");
     return 2;
   }
