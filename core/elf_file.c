@@ -187,13 +187,7 @@ const char *elf_file_soname(const struct elf_file *f)
 }
 
 /* Splits "name@VER", "name@@VER" and "name,N". */
-struct sym_spec {
-  char name[256];
-  const char *version; /* points into spec; NULL when none */
-  int pos;             /* 0 = not given */
-};
-
-static int parse_spec(const char *spec, struct sym_spec *s)
+int elf_sym_spec_parse(const char *spec, struct elf_sym_spec *s)
 {
   const char *at = strchr(spec, '@');
   const char *comma = strrchr(spec, ',');
@@ -271,7 +265,7 @@ static void fill_sym(struct elf_sym *out, const GElf_Sym *s, int dynamic)
 
 /* Searches one symbol table. Returns 1 found, 0 not found, <0 error. */
 static int search_table(struct elf_file *f, Elf64_Word type,
-                        const struct sym_spec *s, struct elf_sym *out,
+                        const struct elf_sym_spec *s, struct elf_sym *out,
                         struct pulp_err *e)
 {
   GElf_Shdr shdr;
@@ -378,11 +372,11 @@ static struct elf_file *debug_file(struct elf_file *f)
 int elf_file_find_symbol(struct elf_file *f, const char *spec,
                          struct elf_sym *out, struct pulp_err *e)
 {
-  struct sym_spec s;
+  struct elf_sym_spec s;
   struct elf_file *dbg;
   int r;
 
-  if (parse_spec(spec, &s) != 0)
+  if (elf_sym_spec_parse(spec, &s) != 0)
     return err_set(e, -EINVAL, "bad symbol name '%s'", spec);
   if (!s.pos) {
     r = search_table(f, SHT_DYNSYM, &s, out, e);

@@ -87,4 +87,14 @@ int elf_file_each_function(const struct elf_file *f,
  * entry without a symbol). */
 int elf_file_constructors(const struct elf_file *f, char *names, size_t max);
 
+/* A descriptor's symbol spelling: name, name@VERS, name@@VERS or name,N
+ * (the N-th definition of a local name). */
+struct elf_sym_spec {
+  char name[256];
+  const char *version; /* points into spec; NULL when none */
+  int pos;             /* 0 = not given */
+};
+/* Splits spec; -EINVAL when it is no valid spelling. */
+int elf_sym_spec_parse(const char *spec, struct elf_sym_spec *s);
+
 #endif

@@ -201,6 +201,7 @@ static int check_patch(const struct pulp_arch_layout *L, struct rt_patch *p,
   for (size_t i = 0; i < p->ulp.nrefs; i++) {
     const struct ulp_ref *r = &p->ulp.refs[i];
     uint8_t ti[16];
+    void *sym;
     uint64_t len = r->tls ? L->tls_ref(p->target.tls_modid, r->target_off, ti)
                           : sizeof(uintptr_t);
     if (!images_holds(img, r->patch_off, len, RT_SEG_DATA))
@@ -209,6 +210,18 @@ static int check_patch(const struct pulp_arch_layout *L, struct rt_patch *p,
                      "data of %s",
                      p->ulp.name, r->patch_name,
                      (unsigned long long)r->patch_off, p->ulp.patch_path);
+    /* Like a new function, the slot is where the patch object defines the
+     * reference (found by tests/fuzz: any other writable word, e.g. the
+     * object's __dso_handle, was overwritten, and its unloading crashed). */
+    sym = lookup_in(p->handle, r->patch_name);
+    dlerror();
+    if (sym && (uintptr_t)sym != p->patch_base + r->patch_off)
+      return err_set(e, -ENOEXEC,
+                     "%s: reference %s: offset %#llx is not where %s "
+                     "defines it (%#llx)",
+                     p->ulp.name, r->patch_name,
+                     (unsigned long long)r->patch_off, p->ulp.patch_path,
+                     (unsigned long long)((uintptr_t)sym - p->patch_base));
     if (r->tls ? !p->target.tls_modid || r->target_off >= tls
                : !images_holds(&p->target, r->target_off, 1, RT_SEG_ANY))
       return err_set(

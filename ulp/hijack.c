@@ -18,23 +18,6 @@
 #include "hijack_internal.h"
 #include "threads.h"
 
-/* The TracerPid of thread tid of p (0: none, or not visible from here). */
-static int tracer_of(const struct proc *p, pid_t tid)
-{
-  char path[64], buf[1024];
-  int tracer = 0;
-  FILE *f;
-
-  snprintf(path, sizeof(path), "/proc/%d/task/%d/status", p->pid, tid);
-  f = fopen(path, "re");
-  while (f && fgets(buf, sizeof(buf), f))
-    if (!strncmp(buf, "TracerPid:", 10))
-      tracer = atoi(buf + 10);
-  if (f)
-    fclose(f);
-  return tracer;
-}
-
 /* Checks the control block is ours, and records its generation: the
  * claim (with every thread stopped) is what decides whether it is free. A
  * block in use by a tool that still traces its borrowed thread is
@@ -57,7 +40,7 @@ static int check_control(struct hj *h, struct pulp_control *c,
   h->generation = c->generation;
   h->hstack.lo = c->stack_top - PULP_HIJACK_STACK;
   h->hstack.hi = c->stack_top + 1;
-  if (c->state != PULP_RS_IDLE && c->tid && tracer_of(h->p, (pid_t)c->tid))
+  if (c->state != PULP_RS_IDLE && c->tid && thread_tracer(h->p, (pid_t)c->tid))
     return err_set(e, -EBUSY,
                    "busy: another ulp (pid %u) is driving its runtime",
                    c->tool_pid);
@@ -301,7 +284,8 @@ static int claim_stopping_all(struct hj *h, uint32_t op, const void *req,
     }
   if (rc == 0)
     rc = threads_stop_all(h->p, &h->tid, 1, &ts, e);
-  if (rc == 0 && (tracer = tracer_of(h->p, h->p->pid)) && tracer != getpid())
+  if (rc == 0 && (tracer = thread_tracer(h->p, h->p->pid)) &&
+      tracer != getpid())
     rc = err_set(e, -EBUSY, "thread %d is already traced by pid %d", h->p->pid,
                  tracer);
   if (rc == -EBUSY)
@@ -455,7 +439,8 @@ static int claim_and_call(struct hj *h, uint32_t op, const void *req,
   rc = proc_read(h->p, h->control, &c, CTL(error), e);
   if (rc == 0 && c.state != PULP_RS_IDLE && c.tid && (pid_t)c.tid != h->tid) {
     /* Our lock traces the leader: no other tool can. */
-    int tracer = (pid_t)c.tid == h->p->pid ? 0 : tracer_of(h->p, (pid_t)c.tid);
+    int tracer =
+        (pid_t)c.tid == h->p->pid ? 0 : thread_tracer(h->p, (pid_t)c.tid);
     if (tracer)
       rc = err_set(e, -EBUSY,
                    "busy: another ulp (pid %u) is driving its "

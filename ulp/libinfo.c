@@ -289,40 +289,9 @@ const char *libinfo_soname(const struct libinfo *li)
 
 /* ---- symbol lookup over an extract (as core/elf_file.c) ---- */
 
-struct sym_spec {
-  char name[256];
-  const char *version;
-  int pos;
-};
-
-static int parse_spec(const char *spec, struct sym_spec *s)
-{
-  const char *at = strchr(spec, '@');
-  const char *comma = strrchr(spec, ',');
-  size_t n;
-
-  memset(s, 0, sizeof(*s));
-  n = at ? (size_t)(at - spec) : comma ? (size_t)(comma - spec) : strlen(spec);
-  if (n == 0 || n >= sizeof(s->name))
-    return -EINVAL;
-  memcpy(s->name, spec, n);
-  if (at) {
-    s->version = at + 1;
-    if (*s->version == '@')
-      s->version++;
-  } else if (comma) {
-    char *end;
-    long v = strtol(comma + 1, &end, 10);
-    if (*end || v < 1)
-      return -EINVAL;
-    s->pos = (int)v;
-  }
-  return 0;
-}
-
 /* 1 found, 0 not found, <0 error. */
 static int search(const struct libinfo *li, const struct jtab *t, int dyn,
-                  const struct sym_spec *s, struct elf_sym *out,
+                  const struct elf_sym_spec *s, struct elf_sym *out,
                   struct pulp_err *e)
 {
   size_t len = strlen(s->name);
@@ -390,12 +359,12 @@ static int search(const struct libinfo *li, const struct jtab *t, int dyn,
 int libinfo_find_symbol(struct libinfo *li, const char *spec,
                         struct elf_sym *out, struct pulp_err *e)
 {
-  struct sym_spec s;
+  struct elf_sym_spec s;
   int r;
 
   if (li->elf)
     return elf_file_find_symbol(li->elf, spec, out, e);
-  if (parse_spec(spec, &s) != 0)
+  if (elf_sym_spec_parse(spec, &s) != 0)
     return err_set(e, -EINVAL, "bad symbol name '%s'", spec);
   if (!s.pos && (r = search(li, &li->dynsym, 1, &s, out, e)))
     return r < 0 ? r : 0;

@@ -21,7 +21,8 @@
 
 static unsigned stop_limit_ms = THREAD_STOP_MS;
 
-static int tracer_pid(const struct proc *p, pid_t tid)
+/* The TracerPid of thread tid of p (0: none, or not visible from here). */
+int thread_tracer(const struct proc *p, pid_t tid)
 {
   char path[64], buf[1024];
   int tracer = 0;
@@ -105,11 +106,6 @@ void threads_release_job_control(void)
     raise(sig); /* the handler stops the tool now */
 }
 
-int thread_tracer(const struct proc *p, pid_t tid)
-{
-  return tracer_pid(p, tid);
-}
-
 int thread_seize(const struct proc *p, pid_t tid, struct pulp_err *e)
 {
   /* EPERM with no tracer to show: another tool is detaching (or exiting)
@@ -122,7 +118,7 @@ int thread_seize(const struct proc *p, pid_t tid, struct pulp_err *e)
     if (ptrace(PTRACE_SEIZE, tid, 0, 0) == 0)
       return 0;
     err = errno;
-    if (err != EPERM || (tracer = tracer_pid(p, tid)))
+    if (err != EPERM || (tracer = thread_tracer(p, tid)))
       break;
     nanosleep(&ts, NULL);
   }
