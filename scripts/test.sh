@@ -74,6 +74,12 @@ for arch in ppc64le s390x; do
 	run_suite "$arch (qemu-user): unit, in-process, abi" \
 		bash "$top/scripts/cross-compile-check.sh" "$arch" \
 		"$(dirname "$build")/build-$arch"
+	# Patches packed by this host's ulp, applied by that runtime.
+	ARCH_UC=$(echo "$arch" | tr a-z A-Z)
+	run_suite "$arch: patch packed on x86_64, applied under qemu-user" \
+		env "PULP_CROSS_BUILD_$ARCH_UC=$(dirname "$build")/build-$arch" \
+		ctest --test-dir "$build" --output-on-failure \
+		-R "^cross_packaging_apply_$arch\$"
 done
 # ppc64le and s390x in qemu-system guests: the real ulp trigger over ptrace
 # on Debian's kernel for the architecture (tests/system/run.sh reuses the
