@@ -109,7 +109,6 @@ static void usage(FILE *f)
 int cmd_set_patchable(int argc, char **argv)
 {
   static const struct option opts[] = {{"process", required_argument, 0, 'p'},
-                                       {"pid", required_argument, 0, 'p'},
                                        {"quiet", no_argument, 0, 'q'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};

@@ -62,6 +62,7 @@ mut new_off_max new_off 0 0xffffffffffffffff
 mut ref_slot_zero ref_patch_off 0 0
 mut ref_slot_max ref_patch_off 0 0xffffffffffffffff
 mut ref_var_max ref_target_off 0 0xffffffffffffffff
+mut ref_slot_elsewhere ref_patch_off 0 -8
 mut object_is_target patch_build_id_from 0 0
 
 # try LABEL WANT-STATUS ARGS...: one case.
@@ -72,7 +73,7 @@ try() {
 	rc=$?
 	n=$(wc -l <"$work/res")
 	line=$(head -1 "$work/res")
-	norm=$(echo "$line" | sed "s|$work|DIR|g; s|$FX|FIXTURES|g; s|$build|BUILD|g; s|pid $pid|pid PID|g; s|(pid $pid)|(pid PID)|g; s|badin_||g; s|([0-9]* bytes, header says [0-9]*)|(N bytes, header says M)|")
+	norm=$(echo "$line" | sed "s|$work|DIR|g; s|$FX|FIXTURES|g; s|$build|BUILD|g; s|pid $pid|pid PID|g; s|(pid $pid)|(pid PID)|g; s|badin_||g; s|([0-9]* bytes, header says [0-9]*)|(N bytes, header says M)|; s|offset 0x[0-9a-f]* is not where \(.*\) defines it (0x[0-9a-f]*)|offset OFF is not where \1 defines it (OFF2)|")
 	if [ $table = 1 ]; then
 		printf '| %s | `ulp %s` | %s | `%s` |\n' "$label" \
 			"$(echo "$*" | sed "s|$work|DIR|g; s|$FX/||g; s|$pid|PID|g; s|badin_||g")" "$rc" "$norm"
@@ -118,7 +119,7 @@ for f in flipped record_overrun; do
 	try "trigger: $f" 2 trigger -p "$pid" "$work/$f.ulp"
 done
 for f in old_off_zero old_off_max new_off_zero new_off_max ref_slot_zero \
-	ref_slot_max ref_var_max object_is_target; do
+	ref_slot_max ref_var_max ref_slot_elsewhere object_is_target; do
 	try "runtime: $f" 1 trigger -p "$pid" "$work/$f.ulp"
 done
 try "trigger: target library not loaded" 3 trigger -p "$pid" "$FX/bar_p1.ulp"

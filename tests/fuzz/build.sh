@@ -34,4 +34,4 @@ build fuzz_elf "$top/tests/fuzz/fuzz_elf.c" "$top/core/elf_file.c" \
 	"$top/arch/ppc64le/layout.c" "$top/arch/s390x/layout.c" \
 	"$top/core/err.c" -lelf
 build fuzz_engine "$top/tests/fuzz/fuzz_engine.c" "${core[@]}" "${engine[@]}" \
-	-ldl -lpthread
+	"$top/core/elf_file.c" -ldl -lpthread -lelf

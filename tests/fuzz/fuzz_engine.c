@@ -25,6 +25,7 @@
 
 #include "core/control_abi.h"
 #include "core/state_abi.h"
+#include "core/elf_file.h"
 #include "core/libpulp_container.h"
 #include "fuzz_common.h"
 #include "preload/engine.h"
@@ -97,6 +98,34 @@ static void run(char kind, const uint8_t *data, size_t size)
     abort(); /* every refusal names its reason */
 }
 
+/* Whether every reference of the .ulp names a symbol its patch object
+ * exports. The runtime checks such a slot against the symbol; one it
+ * cannot look up it can only check to be in the patch object's writable
+ * data (docs/bad-input.md, "What the runtime cannot check"), and a forged
+ * slot there may be any word of that data: the harness leaves those
+ * inputs out rather than report what the contract allows. */
+static int refs_checkable(const uint8_t *data, size_t size)
+{
+  struct pulp_err e = {0};
+  struct ulp_patch p;
+  struct elf_file *f = NULL;
+  int ok = 1;
+
+  if (ulp_decode(data, size, &p, &e) != 0)
+    return 1; /* refused before any reference is looked at */
+  if (p.nrefs && elf_file_open(p.patch_path, 0, &f, &e) != 0)
+    f = NULL;
+  for (size_t i = 0; ok && i < p.nrefs; i++) {
+    struct elf_sym sym;
+    ok = f && elf_file_find_symbol(f, p.refs[i].patch_name, &sym, &e) == 0 &&
+         sym.dynamic;
+  }
+  if (f)
+    elf_file_close(f);
+  ulp_free(&p);
+  return ok;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   uint8_t *fixed = fuzz_fix_ulp(data, size);
@@ -106,8 +135,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
    * mutated ELF file and run its code, which proves nothing about the
    * engine (what the loader runs is trusted: docs/bad-input.md). fuzz_ulp
    * covers the container reader. */
-  if (ulp_is_elf(data, size))
+  if (ulp_is_elf(data, size) || !refs_checkable(in, size)) {
+    free(fixed);
     return 0;
+  }
 
   run(PULP_REQ_FILE, in, size);
   run(PULP_REQ_REVERT_FILE, in, size);

@@ -1,10 +1,10 @@
 #!/bin/bash
 # `ulp` under valgrind (memcheck) in the paths a long-running fleet agent
 # calls (issue 7, item 16): patches --json, check, trigger -p (apply,
-# revert, --revert-all) on a live test process, messages, dump,
-# livepatchable, packer. A command fails the test on any memcheck error or
-# definitely lost block (--errors-for-leak-kinds=definite), or when its
-# exit status is not the expected one. Ends with "N passed, N failed".
+# revert, --revert-all, refusals) on a live test process, messages,
+# processes, dump, livepatchable, packer. A command fails the test on any
+# memcheck error or definitely lost block (--errors-for-leak-kinds=definite),
+# or when its exit status is not the expected one. Ends with "N passed, N failed".
 # Usage: tests/stress/valgrind.sh [BUILD] (a native build with its tests,
 # default <repo>/build). Needs valgrind and ptrace (root).
 set -uo pipefail
@@ -70,8 +70,12 @@ vg 0 trigger -p "$pid" --json "$FX/foo_p1.rev"
 vg 0 trigger -p "$pid" "$FX/foo_p1.ulp"
 vg 0 trigger -p "$pid" --revert-all=libfoo.so.1
 vg 2 trigger -p "$pid" "$FX/corrupt.ulp"
-vg 1 trigger -p "$pid" "$FX/bar_p1.ulp" # libbar is not loaded there
+vg 3 trigger -p "$pid" "$FX/bar_p1.ulp" # libbar is not loaded there
+# Refused by the runtime (an offset outside the target's code).
+"$FX/reliability/ulp_mutate" "$FX/foo_p1.ulp" "$work/bad_off.ulp" old_off 0 0 &&
+	vg 1 trigger -p "$pid" "$work/bad_off.ulp"
 vg 0 messages -p "$pid"
+vg 0 processes
 vg 0 dump "$FX/foo_p1.ulp"
 vg 0 dump --json "$FX/foo_p1.rev"
 vg 0 livepatchable "$FX/libfoo.so.1"
