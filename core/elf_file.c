@@ -407,7 +407,10 @@ static Elf_Data *data_at(const struct elf_file *f, uint64_t vaddr, size_t len,
     if (!gelf_getshdr(scn, &shdr) || shdr.sh_type == SHT_NOBITS ||
         !(shdr.sh_flags & SHF_ALLOC))
       continue;
-    if (vaddr < shdr.sh_addr || vaddr + len > shdr.sh_addr + shdr.sh_size)
+    /* Overflow-safe (found by tests/fuzz: an address near 2^64 wrapped
+     * around and was read far outside the section). */
+    if (vaddr < shdr.sh_addr || len > shdr.sh_size ||
+        vaddr - shdr.sh_addr > shdr.sh_size - len)
       continue;
     d = elf_getdata(scn, NULL);
     if (!d || !d->d_buf)
@@ -424,7 +427,7 @@ int elf_file_read(const struct elf_file *f, uint64_t vaddr, void *buf,
   size_t off;
   Elf_Data *d = data_at(f, vaddr, len, &off);
 
-  if (!d || off + len > d->d_size)
+  if (!d || off > d->d_size || len > d->d_size - off)
     return -EFAULT;
   memcpy(buf, (char *)d->d_buf + off, len);
   return 0;
@@ -450,7 +453,7 @@ int elf_file_write(struct elf_file *f, uint64_t vaddr, const void *buf,
   if (!f->writable)
     return -EBADF;
   d = data_at(f, vaddr, len, &off);
-  if (!d || off + len > d->d_size)
+  if (!d || off > d->d_size || len > d->d_size - off)
     return -EFAULT;
   memcpy((char *)d->d_buf + off, buf, len);
   elf_flagdata(d, ELF_C_SET, ELF_F_DIRTY);

@@ -12,6 +12,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$top/build}" 2>/dev/null && pwd) || build=
 out=${2:-$top/build-fuzz}
+mkdir -p "$out" && out=$(cd "$out" && pwd) # the fuzzers run from out/crashes
 secs=${FUZZ_SECONDS:-20}
 pass=0
 fail=0

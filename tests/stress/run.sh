@@ -134,12 +134,15 @@ trigger_cycles() {
 
 api_cycles() {
 	local ok=0 out start_s=$SECONDS
-	out=$(cd "$FX" && "$work/stress_target" api "$cycles" "$ULPF" "$REVF" 2>&1)
+	(cd "$FX" && exec "$work/stress_target" api "$cycles" "$ULPF" "$REVF") \
+		>"$work/out" 2>&1
 	ok=$?
+	out=$(cat "$work/out")
 	counts_line=$(echo "$out" | grep '^calls=' | tail -1)
 	if [ -z "$counts_line" ]; then
+		counts_line="the process died (exit status $ok$([ $ok -gt 128 ] &&
+			echo ", signal $((ok - 128))"))"
 		ok=1
-		counts_line="the process died ($(echo "$out" | tail -1))"
 	else
 		eval "$(echo "$counts_line" | sed 's/calls=/CALLS=/; s/ bad=/ BAD=/; s/ old=/ OLD=/; s/ new=/ NEW=/; s/ applied=/ APPLIED=/')"
 		enough "$CALLS" "$OLD" "$NEW" || ok=1
