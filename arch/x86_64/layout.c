@@ -68,6 +68,30 @@ static size_t literal_off(uint64_t pre)
   return pre % 8 == 2 ? 6 : 0;
 }
 
+/* The redirect's pre-area for a pad at pre: jmp *lit(%rip) and the
+ * literal (target), laid out as literal_off() says. */
+static void build_pad(uint8_t pad[PRE], uint64_t pre, uint64_t target)
+{
+  if (literal_off(pre) == 6) {
+    put_jmp_rip_indirect(pad, pre, pre + 6);
+    put_le64(pad + 6, target);
+  } else {
+    put_le64(pad, target);
+    put_jmp_rip_indirect(pad + 8, pre + 8, pre);
+  }
+}
+
+/* Whether the pre-area holds a redirect sequence (any literal): what a
+ * restore leaves "armed" behind a NOP entry for threads still inside. */
+static int pad_is_armed(const uint8_t *win, uint64_t pre)
+{
+  size_t lit = literal_off(pre);
+  uint8_t want[PRE];
+
+  build_pad(want, pre, get_le64(win + lit));
+  return memcmp(win, want, PRE) == 0;
+}
+
 static int x86_check(const uint8_t *win, uint64_t func,
                      struct pulp_pad_info *info, struct pulp_err *e)
 {
@@ -93,7 +117,8 @@ static int x86_check(const uint8_t *win, uint64_t func,
     return err_set(e, -ENOEXEC, "entry jump at %#llx is not a Pulp redirect",
                    (unsigned long long)info->site);
   }
-  if (!all_nops(win, PRE))
+  if (!all_nops(win, PRE) &&
+      !(memcmp(entry, nop2, 2) == 0 && pad_is_armed(win, func - PRE)))
     return err_set(e, -ENOEXEC,
                    "no 14-byte NOP pad before %#llx (not compiled with "
                    "-fpatchable-function-entry=16,14)",
@@ -142,14 +167,20 @@ static int x86_redirect(const uint8_t *win, uint64_t func, uint64_t target,
     return emit_write(plan, pre + at, win + at, v, 8,
                       (pre + at) % 8 == 0 ? PULP_PW_ATOMIC : 0, e);
   }
-  if (lit == 6) {
-    put_jmp_rip_indirect(pad, pre, pre + 6);
-    put_le64(pad + 6, target);
-    put_jmp_rel8(entry, info.site, pre);
-  } else {
-    put_le64(pad, target);
-    put_jmp_rip_indirect(pad + 8, pre + 8, pre);
-    put_jmp_rel8(entry, info.site, pre + 8);
+  build_pad(pad, pre, target);
+  put_jmp_rel8(entry, info.site, lit == 6 ? pre : pre + 8);
+  if (!all_nops(win, PRE)) {
+    /* Armed by a restore: a thread still inside reads the old or the new
+     * literal (one store when aligned), both complete targets. */
+    if (memcmp(win + lit, pad + lit, 8) &&
+        (rc = emit_write(
+             plan, pre + lit, win + lit, pad + lit, 8,
+             (pre + lit) % 8 ? 0 : PULP_PW_ATOMIC | PULP_PW_UNREACHED, e)))
+      return rc;
+    if ((rc = emit_write(plan, info.site, win + s, entry, 2,
+                         info.site % 2 ? 0 : PULP_PW_ATOMIC, e)))
+      return rc;
+    return emit_guard(plan, info.site + 1, info.site + 2, e);
   }
   /* The pad first (unreachable until the entry changes), then the entry.
    * A CLEAN entry is one instruction: its aligned 2-byte store is the
@@ -172,21 +203,20 @@ static int x86_restore(const uint8_t *win, uint64_t func,
 {
   struct pulp_pad_info info;
   uint64_t pre = func - PRE;
-  uint8_t pad[PRE];
   int rc = x86_check(win, func, &info, e);
 
   if (rc)
     return rc;
   if (info.state != PULP_PAD_REDIRECTED)
     return 0;
-  memset(pad, 0x90, PRE);
-  /* The entry first: new calls run the original; a thread already in the
-   * pad falls through the NOPs into the (restored) entry. */
-  if ((rc = emit_write(plan, info.site, win + (info.site - pre), nop2, 2, 0,
-                       e)) ||
-      (rc = emit_write(plan, pre, win, pad, PRE, 0, e)))
+  /* Only the entry, in one store where aligned: new calls run the
+   * original. The sequence stays ("armed") for a thread that already took
+   * the short jump (the in-process commit cannot stop it); erasing it
+   * under that thread made it jump through a half-erased literal. */
+  if ((rc = emit_write(plan, info.site, win + (info.site - pre), nop2, 2,
+                       info.site % 2 ? 0 : PULP_PW_ATOMIC, e)))
     return rc;
-  return guard_pad(plan, pre, info.site, e);
+  return emit_guard(plan, info.site + 1, info.site + 2, e);
 }
 
 static int x86_normalise(uint8_t *win, uint64_t func, struct pulp_err *e)

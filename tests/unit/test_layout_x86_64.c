@@ -170,7 +170,7 @@ static void retarget_is_one_literal_store(void **state)
   }
 }
 
-static void restore_returns_the_original_bytes(void **state)
+static void restore_switches_the_entry_and_leaves_the_pad_armed(void **state)
 {
   (void)state;
   for (uint64_t func = 0x401100; func < 0x401108; func++)
@@ -180,17 +180,34 @@ static void restore_returns_the_original_bytes(void **state)
       struct fixture f;
       uint8_t orig[WIN_MAX];
 
+      struct pulp_pad_info info;
+      uint8_t armed[WIN_MAX];
+
       make_pad(&f, func, endbr, 0);
       memcpy(orig, f.win, sizeof(orig));
       redirect_ok(&f, target);
+      memcpy(armed, f.win, sizeof(armed));
       plan = plan_reset();
       assert_int_equal(L->restore(f.win, f.func, plan, &e), 0);
-      assert_int_equal(plan->writes[0].addr, f.site); /* entry first */
+      /* Only the entry: a thread that took the short jump finishes its
+       * call through the pad, which stays (the in-process commit cannot
+       * stop it). */
+      assert_int_equal(plan->nwrites, 1);
+      assert_int_equal(plan->writes[0].addr, f.site);
+      assert_int_equal(!!(plan->writes[0].flags & PULP_PW_ATOMIC),
+                       f.site % 2 == 0);
+      assert_true(plan_pc_is_guarded(plan, f.site + 1));
       plan_apply(f.win, f.base, f.len, plan);
-      assert_memory_equal(f.win, orig, f.len);
+      assert_int_equal(check_state(&f, &info), PULP_PAD_CLEAN);
+      assert_memory_equal(f.win + 14, orig + 14, f.len - 14);
+      assert_memory_equal(f.win, armed, 14);
       plan = plan_reset();
       assert_int_equal(L->restore(f.win, f.func, plan, &e), 0);
       assert_int_equal(plan->nwrites, 0);
+      /* Redirecting an armed pad: the literal, then the entry. */
+      redirect_ok(&f, target + 0x100);
+      assert_int_equal(check_state(&f, &info), PULP_PAD_REDIRECTED);
+      assert_int_equal(info.target, target + 0x100);
     }
 }
 
@@ -228,7 +245,8 @@ static void raw_entry_is_normalised_or_switched_stopped(void **state)
       assert_int_equal(L->restore(r.win, r.func, plan, &e), 0);
       plan_apply(r.win, r.base, r.len, plan);
       make_pad(&clean, 0x401105, endbr, 0);
-      assert_memory_equal(r.win, clean.win, r.len);
+      assert_int_equal(check_state(&r, &info), PULP_PAD_CLEAN);
+      assert_memory_equal(r.win + 14, clean.win + 14, r.len - 14);
     }
 
     assert_int_equal(L->normalise(f.win, f.func, &e), 0);
@@ -297,7 +315,7 @@ int main(void)
       cmocka_unit_test(redirect_decodes_at_every_alignment),
       cmocka_unit_test(entry_is_switched_last_and_guarded),
       cmocka_unit_test(retarget_is_one_literal_store),
-      cmocka_unit_test(restore_returns_the_original_bytes),
+      cmocka_unit_test(restore_switches_the_entry_and_leaves_the_pad_armed),
       cmocka_unit_test(raw_entry_is_normalised_or_switched_stopped),
       cmocka_unit_test(check_rejects_garbage_with_a_reason),
       cmocka_unit_test(flags_are_the_patchable_entry_scheme),
