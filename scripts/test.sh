@@ -67,6 +67,18 @@ else
 	summary+=("ASan+UBSan build: failed")
 	total_fail=$((total_fail + 1))
 fi
+# Bad input and endurance (docs/bad-input.md, tests/stress/README.md):
+# libFuzzer targets for a short run each, every bad input's exact message,
+# ulp under valgrind, 8 threads calling patched functions through apply and
+# revert cycles and through the tool SIGKILLed at every step.
+run_suite "fuzzing (libFuzzer + ASan/UBSan: descriptor, .ulp, ELF, engine)" \
+	bash "$top/tests/fuzz/run.sh" "$build" "$(dirname "$build")/build-fuzz"
+run_suite "bad input: every refusal's exact message" \
+	bash "$top/tests/fuzz/bad_inputs.sh" "$build"
+run_suite "ulp under valgrind (no errors, no definite leaks)" \
+	bash "$top/tests/stress/valgrind.sh" "$build"
+run_suite "stress: apply/revert cycles under load, tool killed at every step" \
+	bash "$top/tests/stress/run.sh" "$build"
 # ppc64le and s390x under qemu-user: the whole project cross-built with
 # -Werror into build-<arch> next to $build, its ctest run under qemu-user
 # (tests that need ptrace are built but disabled: see the guest suites).
