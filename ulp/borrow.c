@@ -120,6 +120,15 @@ static int try_thread(struct hj *h, pid_t tid, struct pulp_err *e)
   rc = thread_stop(tid, &group, e);
   if (rc == -ESRCH)
     return 0;
+  /* Only on the borrowed thread (a stopped tracee): every other thread,
+   * the main thread we hold as the lock included, stays filtered. */
+  if (rc == 0 && h->o.suspend_seccomp &&
+      ptrace(PTRACE_SETOPTIONS, tid, 0, PTRACE_O_SUSPEND_SECCOMP) < 0)
+    rc = errno == EPERM
+             ? err_set(e, -EPERM,
+                       "--disable-seccomp needs CAP_SYS_ADMIN (and a tool "
+                       "without a seccomp filter of its own)")
+             : err_sys(e, -errno, "thread %d: PTRACE_O_SUSPEND_SECCOMP", tid);
   if (rc == 0 && group) {
     ptrace(PTRACE_DETACH, tid, 0, 0);
     return 0;

@@ -29,6 +29,11 @@ struct hijack_opts {
                                  a guard range; 0: 20 */
   int stop_world;             /* commit with every thread stopped even
                                  when the runtime could do it alone */
+  int suspend_seccomp;        /* --disable-seccomp: the borrowed thread
+                                 runs the runtime's call outside its
+                                 seccomp filter (PTRACE_O_SUSPEND_SECCOMP,
+                                 needs CAP_SYS_ADMIN); the kernel restores
+                                 the filter when we let the thread go */
   /* Tests only: called at each phase (e.g. to kill the tool there). */
   void (*hook)(enum hijack_phase phase, void *arg);
   void *hook_arg;

@@ -554,9 +554,7 @@ int cmd_trigger(int argc, char **argv)
     usage(stderr);
     return ULP_EXIT_USAGE;
   }
-  if (seccomp && !t.quiet)
-    fprintf(stderr, "ulp trigger: --disable-seccomp: not needed, nothing "
-                    "suspended (see ulp(1))\n");
+  t.hopts.suspend_seccomp = seccomp;
   po.verbose = t.verbose;
   if (patch_files_load(argv + optind, (size_t)(argc - optind), &po, &t.pf,
                        &e)) {
