@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -101,28 +102,52 @@ int local_plan_current(const struct pulp_plan *plan, struct pulp_err *e)
   return 0;
 }
 
-/* 1 when [addr, addr + len) lies in one executable mapping of this
- * process (/proc/self/maps), 0 otherwise or when it cannot tell. */
-static int in_exec_mapping(uint64_t addr, uint64_t len)
+/* Marks in inside[] the writes of plan that lie within the mapping
+ * [lo, hi); returns -1 when one lies there but the mapping is not
+ * executable, else 0. */
+static int mark_writes(const struct pulp_plan *plan, unsigned long long lo,
+                       unsigned long long hi, int exec, uint8_t *inside)
+{
+  for (uint32_t i = 0; i < plan->nwrites; i++) {
+    const struct pulp_plan_write *w = &plan->writes[i];
+    if (w->addr >= lo && w->addr + w->len <= hi) {
+      if (!exec)
+        return -1;
+      inside[i] = 1;
+    }
+  }
+  return 0;
+}
+
+/* 1 when every write of the plan lies within one executable mapping of
+ * this process, read once from /proc/self/maps; 0 otherwise or when it
+ * cannot tell. */
+int local_plan_in_code(const struct pulp_plan *plan)
 {
   char buf[8192];
   size_t have = 0;
   ssize_t n;
-  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC), found = 0;
+  int fd, ok = 1;
+  uint8_t *inside = calloc(plan->nwrites ? plan->nwrites : 1, 1);
 
-  if (fd < 0)
+  if (!inside)
     return 0;
-  while (!found && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+  fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    free(inside);
+    return 0;
+  }
+  while (ok && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
     char *line = buf, *nl;
     have += (size_t)n;
     buf[have] = '\0';
-    while (!found && (nl = strchr(line, '\n'))) {
+    while (ok && (nl = strchr(line, '\n'))) {
       unsigned long long lo, hi;
       char perms[8];
       *nl = '\0';
-      if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) == 3 && addr >= lo &&
-          addr + len <= hi)
-        found = perms[2] == 'x' ? 1 : -1;
+      if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) == 3 &&
+          mark_writes(plan, lo, hi, perms[2] == 'x', inside) < 0)
+        ok = 0;
       line = nl + 1;
     }
     have = (size_t)(buf + have - line);
@@ -131,15 +156,10 @@ static int in_exec_mapping(uint64_t addr, uint64_t len)
       have = 0; /* an absurd line: skip it */
   }
   close(fd);
-  return found == 1;
-}
-
-int local_plan_in_code(const struct pulp_plan *plan)
-{
-  for (uint32_t i = 0; i < plan->nwrites; i++)
-    if (!in_exec_mapping(plan->writes[i].addr, plan->writes[i].len))
-      return 0;
-  return 1;
+  for (uint32_t i = 0; ok && i < plan->nwrites; i++)
+    ok = inside[i];
+  free(inside);
+  return ok;
 }
 
 int local_plan_written(const struct pulp_plan *plan)
