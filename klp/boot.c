@@ -169,24 +169,9 @@ int klp_cmd_boot(struct klp_ctx *ctx, int argc, char **argv)
     case 'l':
       load = true;
       break;
-    case 't':
-      if (!klp_parse_timeout(optarg, &o.timeout))
-        return klp_usage_error("boot", "invalid timeout '%s'", optarg);
-      break;
-    case 'j':
-      ctx->json = true;
-      break;
-    case 'v':
-      ctx->verbose++;
-      break;
-    case 'h':
-      fputs(usage, stdout);
-      return KLP_EXIT_OK;
-    case ':':
-      return klp_usage_error("boot", "option '%s' needs an argument",
-                             argv[optind - 1]);
     default:
-      return klp_usage_error("boot", "invalid option '%s'", argv[optind - 1]);
+      if ((r = klp_common_option(ctx, c, argv, usage, &o.timeout)) >= 0)
+        return r;
     }
   }
   if (optind < argc)

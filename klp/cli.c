@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "apply.h"
 #include "klp.h"
 #include "store.h"
 
@@ -71,6 +72,34 @@ int klp_usage_error(const char *cmd, const char *fmt, ...)
   return KLP_EXIT_USAGE;
 }
 
+int klp_common_option(struct klp_ctx *ctx, int c, char **argv,
+                      const char *usage_text, double *timeout)
+{
+  switch (c) {
+  case 'v':
+    ctx->verbose++;
+    return -1;
+  case 'j':
+    ctx->json = true;
+    return -1;
+  case 'h':
+    fputs(usage_text, stdout);
+    return KLP_EXIT_OK;
+  case 't':
+    if (timeout && klp_parse_timeout(optarg, timeout))
+      return -1;
+    if (timeout)
+      return klp_usage_error(argv[0], "invalid timeout '%s'", optarg);
+    break;
+  case ':':
+    return klp_usage_error(argv[0], "option '%s' needs an argument",
+                           argv[optind - 1]);
+  }
+  if (optopt && argv[optind - 1][1] != '-')
+    return klp_usage_error(argv[0], "invalid option '-%c'", optopt);
+  return klp_usage_error(argv[0], "invalid option '%s'", argv[optind - 1]);
+}
+
 int klp_parse_simple(struct klp_ctx *ctx, int argc, char **argv,
                      const char *usage_text)
 {
@@ -80,27 +109,13 @@ int klp_parse_simple(struct klp_ctx *ctx, int argc, char **argv,
       {"help", no_argument, NULL, 'h'},
       {0},
   };
-  int c;
+  int c, r;
 
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
-    switch (c) {
-    case 'v':
-      ctx->verbose++;
-      break;
-    case 'j':
-      ctx->json = true;
-      break;
-    case 'h':
-      fputs(usage_text, stdout);
-      return KLP_EXIT_OK;
-    default:
-      if (optopt && argv[optind - 1][1] != '-')
-        return klp_usage_error(argv[0], "invalid option '-%c'", optopt);
-      return klp_usage_error(argv[0], "invalid option '%s'", argv[optind - 1]);
-    }
-  }
+  while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1)
+    if ((r = klp_common_option(ctx, c, argv, usage_text, NULL)) >= 0)
+      return r;
   if (optind < argc)
     return klp_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
   return -1;

@@ -148,22 +148,9 @@ int klp_cmd_downgrade(struct klp_ctx *ctx, int argc, char **argv)
     case 'n':
       ask = false;
       break;
-    case 't':
-      if (!klp_parse_timeout(optarg, &o.timeout))
-        return klp_usage_error("downgrade", "invalid timeout '%s'", optarg);
-      break;
-    case 'v':
-      ctx->verbose++;
-      break;
-    case 'h':
-      fputs(usage, stdout);
-      return KLP_EXIT_OK;
-    case ':':
-      return klp_usage_error("downgrade", "option '%s' needs an argument",
-                             argv[optind - 1]);
     default:
-      return klp_usage_error("downgrade", "invalid option '%s'",
-                             argv[optind - 1]);
+      if ((r = klp_common_option(ctx, c, argv, usage, &o.timeout)) >= 0)
+        return r;
     }
   }
   if (argc - optind > 1)

@@ -55,6 +55,14 @@ bool klp_acts_on_kernel(const struct klp_ctx *ctx, struct klp_err *e,
  */
 int klp_parse_simple(struct klp_ctx *ctx, int argc, char **argv,
                      const char *usage);
+/*
+ * The options every command shares, for its getopt loop's default case: c is
+ * getopt's answer. -v, --json, --help, --timeout (when timeout is not NULL)
+ * and the errors (unknown option, missing argument). Returns -1 to go on,
+ * else the exit status to return.
+ */
+int klp_common_option(struct klp_ctx *ctx, int c, char **argv,
+                      const char *usage, double *timeout);
 /* "klp: CMD: message" and a pointer to --help; returns KLP_EXIT_USAGE. */
 int klp_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

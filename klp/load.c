@@ -41,24 +41,12 @@ int klp_cmd_load(struct klp_ctx *ctx, int argc, char **argv)
   opterr = 0;
   while ((c = getopt_long(argc, argv, "+:t:kvh", opts, NULL)) != -1) {
     switch (c) {
-    case 't':
-      if (!klp_parse_timeout(optarg, &o.timeout))
-        return klp_usage_error("load", "invalid timeout '%s'", optarg);
-      break;
     case 'k':
       o.keep = true;
       break;
-    case 'v':
-      ctx->verbose++;
-      break;
-    case 'h':
-      fputs(usage, stdout);
-      return KLP_EXIT_OK;
-    case ':':
-      return klp_usage_error("load", "option '%s' needs an argument",
-                             argv[optind - 1]);
     default:
-      return klp_usage_error("load", "invalid option '%s'", argv[optind - 1]);
+      if ((r = klp_common_option(ctx, c, argv, usage, &o.timeout)) >= 0)
+        return r;
     }
   }
   if (argc - optind != 1)

@@ -39,27 +39,15 @@ int klp_cmd_unload(struct klp_ctx *ctx, int argc, char **argv)
   const char *name;
   struct klp_err e;
   bool known;
-  int c;
+  int c, r;
 
   optind = 0;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "+:t:vh", opts, NULL)) != -1) {
     switch (c) {
-    case 't':
-      if (!klp_parse_timeout(optarg, &o.timeout))
-        return klp_usage_error("unload", "invalid timeout '%s'", optarg);
-      break;
-    case 'v':
-      ctx->verbose++;
-      break;
-    case 'h':
-      fputs(usage, stdout);
-      return KLP_EXIT_OK;
-    case ':':
-      return klp_usage_error("unload", "option '%s' needs an argument",
-                             argv[optind - 1]);
     default:
-      return klp_usage_error("unload", "invalid option '%s'", argv[optind - 1]);
+      if ((r = klp_common_option(ctx, c, argv, usage, &o.timeout)) >= 0)
+        return r;
     }
   }
   if (argc - optind != 1)
