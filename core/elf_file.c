@@ -1,5 +1,7 @@
 /* The tool's ELF reader over libelf. See elf_file.h. */
 #include "elf_file.h"
+#include "elf_raw.h"
+#include "sym_match.h"
 
 #include "arch.h"
 #include "regular_file.h"
@@ -126,15 +128,20 @@ static Elf_Scn *find_section(const struct elf_file *f, const char *name,
   return NULL;
 }
 
-static Elf_Scn *find_section_type(const struct elf_file *f, Elf64_Word type,
-                                  GElf_Shdr *shdr)
+Elf_Scn *elf_section_of_type(Elf *elf, Elf64_Word type, GElf_Shdr *sh)
 {
   Elf_Scn *scn = NULL;
 
-  while ((scn = elf_nextscn(f->elf, scn)))
-    if (gelf_getshdr(scn, shdr) && shdr->sh_type == type)
+  while ((scn = elf_nextscn(elf, scn)))
+    if (gelf_getshdr(scn, sh) && sh->sh_type == type)
       return scn;
   return NULL;
+}
+
+static Elf_Scn *find_section_type(const struct elf_file *f, Elf64_Word type,
+                                  GElf_Shdr *shdr)
+{
+  return elf_section_of_type(f->elf, type, shdr);
 }
 
 size_t elf_file_build_id(const struct elf_file *f, uint8_t *buf, size_t max)
@@ -212,30 +219,21 @@ int elf_sym_spec_parse(const char *spec, struct elf_sym_spec *s)
   return 0;
 }
 
-/* Is .dynsym entry idx a non-default version (name@VER, not name@@VER)? */
-static int dynsym_hidden(const struct elf_file *f, size_t idx)
-{
-  GElf_Shdr sh;
-  Elf_Scn *vs = find_section_type(f, SHT_GNU_versym, &sh);
-  Elf_Data *d;
-  GElf_Versym ver;
-
-  return vs && (d = elf_getdata(vs, NULL)) &&
-         gelf_getversym(d, (int)idx, &ver) && (ver & 0x8000);
-}
-
-/* The version name of .dynsym entry idx, or NULL. */
-static const char *dynsym_version(const struct elf_file *f, size_t idx)
+const char *elf_dynsym_version(Elf *elf, size_t idx, int *hidden)
 {
   GElf_Shdr vs_sh, vd_sh;
-  Elf_Scn *vs = find_section_type(f, SHT_GNU_versym, &vs_sh);
-  Elf_Scn *vd = find_section_type(f, SHT_GNU_verdef, &vd_sh);
+  Elf_Scn *vs = elf_section_of_type(elf, SHT_GNU_versym, &vs_sh);
+  Elf_Scn *vd = elf_section_of_type(elf, SHT_GNU_verdef, &vd_sh);
   Elf_Data *vsd, *vdd;
   GElf_Versym ver;
   size_t off = 0;
 
-  if (!vs || !vd || !(vsd = elf_getdata(vs, NULL)) ||
-      !(vdd = elf_getdata(vd, NULL)) || !gelf_getversym(vsd, (int)idx, &ver))
+  *hidden = 0;
+  if (!vs || !(vsd = elf_getdata(vs, NULL)) ||
+      !gelf_getversym(vsd, (int)idx, &ver))
+    return NULL;
+  *hidden = !!(ver & 0x8000);
+  if (!vd || !(vdd = elf_getdata(vd, NULL)))
     return NULL;
   ver &= 0x7fff;
   for (size_t i = 0; i < vd_sh.sh_info; i++) {
@@ -245,12 +243,17 @@ static const char *dynsym_version(const struct elf_file *f, size_t idx)
       break;
     if (def.vd_ndx == ver &&
         gelf_getverdaux(vdd, (int)(off + def.vd_aux), &aux))
-      return elf_strptr(f->elf, vd_sh.sh_link, aux.vda_name);
+      return elf_strptr(elf, vd_sh.sh_link, aux.vda_name);
     if (!def.vd_next)
       break;
     off += def.vd_next;
   }
   return NULL;
+}
+
+static const char *dynsym_version(void *elf, size_t idx, int *hidden)
+{
+  return elf_dynsym_version(elf, idx, hidden);
 }
 
 static void fill_sym(struct elf_sym *out, const GElf_Sym *s, int dynamic)
@@ -270,78 +273,30 @@ static int search_table(struct elf_file *f, Elf64_Word type,
 {
   GElf_Shdr shdr;
   Elf_Scn *scn = find_section_type(f, type, &shdr);
+  struct sym_match m;
   Elf_Data *d;
-  int nlocal = 0, found = 0;
-  GElf_Sym first = {0};
+  GElf_Sym sym;
+  size_t i, n;
+  int r;
 
   if (!scn || !(d = elf_getdata(scn, NULL)) || !shdr.sh_entsize)
     return 0;
-  for (size_t i = 1; i < shdr.sh_size / shdr.sh_entsize; i++) {
-    GElf_Sym sym;
-    const char *n;
-    size_t len = strlen(s->name);
-
+  sym_match_begin(&m, s, type == SHT_DYNSYM);
+  n = shdr.sh_size / shdr.sh_entsize;
+  for (i = 1; i < n; i++) {
     if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
       continue;
-    n = elf_strptr(f->elf, shdr.sh_link, sym.st_name);
-    if (!n || strncmp(n, s->name, len) != 0)
-      continue;
-    if (type == SHT_DYNSYM) {
-      const char *v;
-      if (n[len] != '\0')
-        continue;
-      v = dynsym_version(f, i);
-      if (s->version && (!v || strcmp(v, s->version) != 0))
-        continue;
-      /* Unversioned: the default version (what a new link binds to). */
-      if (!s->version && dynsym_hidden(f, i))
-        continue;
-      fill_sym(out, &sym, 1);
-      return 1;
-    }
-    /* .symtab spells versioned symbols "name@VER" / "name@@VER". */
-    if (s->version) {
-      const char *at = n + len;
-      if (*at != '@')
-        continue;
-      at++;
-      if (*at == '@')
-        at++;
-      if (strcmp(at, s->version) != 0)
-        continue;
-    } else if (n[len] != '\0') {
-      continue;
-    }
-    if (GELF_ST_BIND(sym.st_info) != STB_LOCAL) {
-      if (!s->pos) {
-        fill_sym(out, &sym, 0);
-        return 1;
-      }
-      continue;
-    }
-    nlocal++;
-    if (s->pos && nlocal == s->pos) {
-      fill_sym(out, &sym, 0);
-      return 1;
-    }
-    if (!found) {
-      first = sym;
-      found = 1;
-    }
+    if (sym_match_next(&m, i, elf_strptr(f->elf, shdr.sh_link, sym.st_name),
+                       GELF_ST_BIND(sym.st_info) == STB_LOCAL, dynsym_version,
+                       f->elf))
+      break;
   }
-  if (s->pos)
-    return nlocal ? err_set(e, -ENOENT, "%s: only %d local symbols named '%s'",
-                            f->path, nlocal, s->name)
-                  : 0;
-  if (nlocal > 1)
-    return err_set(e, -EEXIST,
-                   "%s: %d local symbols named '%s': write '%s,N' to choose",
-                   f->path, nlocal, s->name, s->name);
-  if (found) {
-    fill_sym(out, &first, 0);
-    return 1;
-  }
-  return 0;
+  if (i == n && (r = sym_match_end(&m, f->path, &i, e)) <= 0)
+    return r;
+  if (!gelf_getsym(d, (int)i, &sym))
+    return 0;
+  fill_sym(out, &sym, type == SHT_DYNSYM);
+  return 1;
 }
 
 /* The separate debug file, by build-id under /usr/lib/debug/.build-id. */

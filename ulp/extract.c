@@ -18,6 +18,7 @@
 
 #include "commands.h"
 #include "core/arch.h"
+#include "core/elf_raw.h"
 #include "libinfo.h"
 #include "pads.h"
 
@@ -28,50 +29,6 @@ static void hex(const uint8_t *b, size_t n, char *out)
   for (size_t i = 0; i < n; i++)
     sprintf(out + 2 * i, "%02x", b[i]);
   out[2 * n] = '\0';
-}
-
-static Elf_Scn *section_of_type(Elf *elf, Elf64_Word type, GElf_Shdr *sh)
-{
-  Elf_Scn *scn = NULL;
-
-  while ((scn = elf_nextscn(elf, scn)))
-    if (gelf_getshdr(scn, sh) && sh->sh_type == type)
-      return scn;
-  return NULL;
-}
-
-/* The version of .dynsym entry idx and whether it is hidden (name@VER),
- * as core/elf_file.c reads them. */
-static const char *dyn_version(Elf *elf, size_t idx, int *hidden)
-{
-  GElf_Shdr vs_sh, vd_sh;
-  Elf_Scn *vs = section_of_type(elf, SHT_GNU_versym, &vs_sh);
-  Elf_Scn *vd = section_of_type(elf, SHT_GNU_verdef, &vd_sh);
-  Elf_Data *vsd, *vdd;
-  GElf_Versym ver;
-  size_t off = 0;
-
-  *hidden = 0;
-  if (!vs || !(vsd = elf_getdata(vs, NULL)) ||
-      !gelf_getversym(vsd, (int)idx, &ver))
-    return NULL;
-  *hidden = !!(ver & 0x8000);
-  if (!vd || !(vdd = elf_getdata(vd, NULL)))
-    return NULL;
-  ver &= 0x7fff;
-  for (size_t i = 0; i < vd_sh.sh_info; i++) {
-    GElf_Verdef def;
-    GElf_Verdaux aux;
-    if (!gelf_getverdef(vdd, (int)off, &def))
-      break;
-    if (def.vd_ndx == ver &&
-        gelf_getverdaux(vdd, (int)(off + def.vd_aux), &aux))
-      return elf_strptr(elf, vd_sh.sh_link, aux.vda_name);
-    if (!def.vd_next)
-      break;
-    off += def.vd_next;
-  }
-  return NULL;
 }
 
 struct ctx {
@@ -113,7 +70,7 @@ static void add_window(struct ctx *c, uint64_t value)
 static json_object *table(struct ctx *c, Elf *elf, Elf64_Word type, int code)
 {
   GElf_Shdr sh;
-  Elf_Scn *scn = section_of_type(elf, type, &sh);
+  Elf_Scn *scn = elf_section_of_type(elf, type, &sh);
   json_object *a = json_object_new_array();
   Elf_Data *d;
 
@@ -130,7 +87,7 @@ static json_object *table(struct ctx *c, Elf *elf, Elf64_Word type, int code)
     json_object_object_add(o, "name", json_object_new_string(n));
     if (type == SHT_DYNSYM) {
       int hidden;
-      const char *v = dyn_version(elf, i, &hidden);
+      const char *v = elf_dynsym_version(elf, i, &hidden);
       if (v)
         json_object_object_add(o, "version", json_object_new_string(v));
       if (hidden)

@@ -4,6 +4,8 @@
  * extract copied in the same order, so both give the same answers. */
 #include "libinfo.h"
 
+#include "core/sym_match.h"
+
 #include <elf.h>
 #include <errno.h>
 #include <json-c/json.h>
@@ -287,73 +289,34 @@ const char *libinfo_soname(const struct libinfo *li)
   return li->elf ? elf_file_soname(li->elf) : li->soname;
 }
 
-/* ---- symbol lookup over an extract (as core/elf_file.c) ---- */
+/* ---- symbol lookup over an extract (core/sym_match.h's rule) ---- */
+
+static const char *jsym_version(void *t, size_t i, int *hidden)
+{
+  const struct jsym *y = &((const struct jtab *)t)->v[i];
+
+  *hidden = y->hidden;
+  return y->version;
+}
 
 /* 1 found, 0 not found, <0 error. */
 static int search(const struct libinfo *li, const struct jtab *t, int dyn,
                   const struct elf_sym_spec *s, struct elf_sym *out,
                   struct pulp_err *e)
 {
-  size_t len = strlen(s->name);
-  const struct jsym *first = NULL;
-  int nlocal = 0;
+  struct sym_match m;
+  size_t i;
+  int r;
 
-  for (size_t i = 0; i < t->n; i++) {
-    const struct jsym *y = &t->v[i];
-    const char *n = y->name;
-
-    if (strncmp(n, s->name, len) != 0)
-      continue;
-    if (dyn) {
-      if (n[len] != '\0')
-        continue;
-      if (s->version && (!y->version || strcmp(y->version, s->version)))
-        continue;
-      if (!s->version && y->hidden)
-        continue;
-      *out = y->s;
-      return 1;
-    }
-    if (s->version) {
-      const char *at = n + len;
-      if (*at != '@')
-        continue;
-      at++;
-      if (*at == '@')
-        at++;
-      if (strcmp(at, s->version) != 0)
-        continue;
-    } else if (n[len] != '\0') {
-      continue;
-    }
-    if (y->s.bind != STB_LOCAL) {
-      if (!s->pos) {
-        *out = y->s;
-        return 1;
-      }
-      continue;
-    }
-    nlocal++;
-    if (s->pos && nlocal == s->pos) {
-      *out = y->s;
-      return 1;
-    }
-    if (!first)
-      first = y;
-  }
-  if (s->pos)
-    return nlocal ? err_set(e, -ENOENT, "%s: only %d local symbols named '%s'",
-                            li->path, nlocal, s->name)
-                  : 0;
-  if (nlocal > 1)
-    return err_set(e, -EEXIST,
-                   "%s: %d local symbols named '%s': write '%s,N' to choose",
-                   li->path, nlocal, s->name, s->name);
-  if (first) {
-    *out = first->s;
-    return 1;
-  }
-  return 0;
+  sym_match_begin(&m, s, dyn);
+  for (i = 0; i < t->n; i++)
+    if (sym_match_next(&m, i, t->v[i].name, t->v[i].s.bind == STB_LOCAL,
+                       jsym_version, (void *)t))
+      break;
+  if (i == t->n && (r = sym_match_end(&m, li->path, &i, e)) <= 0)
+    return r;
+  *out = t->v[i].s;
+  return 1;
 }
 
 int libinfo_find_symbol(struct libinfo *li, const char *spec,
