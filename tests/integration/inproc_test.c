@@ -5,29 +5,7 @@
 #include <string.h>
 
 #include "fixtures/foo.h"
-#include "pulp.h"
-
-static const char *dir;
-static int failures;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
-
-static int run(const char *file)
-{
-  char path[4096], err[512];
-  int rc;
-  snprintf(path, sizeof(path), "%s/%s", dir, file);
-  rc = pulp_apply(path, err, sizeof(err));
-  if (rc)
-    fprintf(stderr, "pulp_apply %s: %s\n", file, err);
-  return rc;
-}
+#include "inproc_harness.h"
 
 static double mix(void)
 {
@@ -126,28 +104,17 @@ static void refusals_leave_process_unchanged(void)
   CHECK(pulp_patch_count() == 0);
 }
 
+static const struct scenario scenarios[] = {
+    {"stacking", stacking},
+    {"arguments_and_recursion", arguments_and_recursion},
+    {"static_and_tls_references", static_and_tls_references},
+    {"two_libraries_any_order", two_libraries_any_order},
+    {"page_crossing_pad", page_crossing_pad},
+    {"refusals_leave_process_unchanged", refusals_leave_process_unchanged},
+};
+
 int main(int argc, char **argv)
 {
-  static const struct {
-    const char *name;
-    void (*fn)(void);
-  } scenarios[] = {
-      {"stacking", stacking},
-      {"arguments_and_recursion", arguments_and_recursion},
-      {"static_and_tls_references", static_and_tls_references},
-      {"two_libraries_any_order", two_libraries_any_order},
-      {"page_crossing_pad", page_crossing_pad},
-      {"refusals_leave_process_unchanged", refusals_leave_process_unchanged},
-  };
-  if (argc != 3)
-    return 2;
-  dir = argv[2];
-  for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
-    if (!strcmp(argv[1], scenarios[i].name)) {
-      scenarios[i].fn();
-      printf("%s: %s\n", argv[1], failures ? "FAILED" : "ok");
-      return failures ? 1 : 0;
-    }
-  fprintf(stderr, "unknown scenario %s\n", argv[1]);
-  return 2;
+  return run_scenario(argc, argv, scenarios,
+                      sizeof(scenarios) / sizeof(scenarios[0]));
 }

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "abi_types.h"
-#include "pulp.h"
+#include "inproc_harness.h"
 
 #if defined(__powerpc64__)
 #include "arch/ppc64le/call_tramp.h"
@@ -47,29 +47,6 @@ double abi_stack(long, long, long, long, long, long, long, long, double, double,
                  double, double, double, double, double, double, double, double,
                  double, double, double, long, long, double, struct abi_big);
 double abi_var(int, ...);
-
-static const char *dir;
-static int failures;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
-
-static int run(const char *file)
-{
-  char path[4096], err[512];
-  int rc;
-
-  snprintf(path, sizeof(path), "%s/%s", dir, file);
-  rc = pulp_apply(path, err, sizeof(err));
-  if (rc)
-    fprintf(stderr, "pulp_apply %s: %s\n", file, err);
-  return rc;
-}
 
 /* (a) A caller in the same library calls the patched function locally
  * (no TOC restore after its bl) and then reads its own global through the
@@ -440,10 +417,7 @@ static void recursion_deeper_than_shadow_stack(void)
   CHECK(abi_depth(700) == 700);
 }
 
-static const struct {
-  const char *name;
-  void (*fn)(void);
-} scenarios[] = {
+static const struct scenario scenarios[] = {
     {"toc_local_caller_reads_its_global", toc_local_caller_reads_its_global},
     {"cxx_exception_through_patched_function",
      cxx_exception_through_patched_function},
@@ -456,18 +430,6 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-  if (argc != 3) {
-    fprintf(stderr, "usage: abi_test SCENARIO DIR\n");
-    return 2;
-  }
-  dir = argv[2];
-  for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
-    if (!strcmp(argv[1], scenarios[i].name)) {
-      scenarios[i].fn();
-      if (failures)
-        fprintf(stderr, "%s: %d checks failed\n", argv[1], failures);
-      return failures ? 1 : 0;
-    }
-  fprintf(stderr, "unknown scenario %s\n", argv[1]);
-  return 2;
+  return run_scenario(argc, argv, scenarios,
+                      sizeof(scenarios) / sizeof(scenarios[0]));
 }
