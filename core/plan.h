@@ -55,4 +55,13 @@ int plan_pc_is_guarded(const struct pulp_plan *p, uint64_t pc);
  * patch switches at once, as under stop-the-world). */
 int plan_is_single_switch(const struct pulp_plan *p);
 
+/* Returns 1 if the plan may be written while other threads run with one
+ * switch point per function (docs/apply-protocol.md, "Consistency
+ * modes"): every write is PULP_PW_UNREACHED or a PULP_PW_ATOMIC naturally
+ * aligned store of 2, 4 or 8 bytes, any number of them ATOMIC, and no two
+ * writes overlap (the unreached ones are stored first). A plan with a
+ * plain write (a RAW x86_64 entry: two 1-byte NOPs) never qualifies: a
+ * thread may sit between its bytes, so every thread must be stopped. */
+int plan_is_per_function(const struct pulp_plan *p);
+
 #endif

@@ -1,6 +1,7 @@
 /* Applies a plan from inside the process: the in-process API (the only way
- * under qemu-user) and the runtime's own commit of a single-switch plan
- * (docs/apply-protocol.md, "Committing without stopping"). Other threads
+ * under qemu-user) and the runtime's own commit of a plan whose switches
+ * are single stores (docs/apply-protocol.md, "Committing without
+ * stopping" and "Consistency modes"). Other threads
  * keep running: the pages are made RWX only around the stores, so they
  * never fault, and each redirect switches with one store. */
 #include "local_commit.h"
@@ -46,6 +47,7 @@ static void store(const struct pulp_plan_write *w, const uint8_t *bytes)
 /* Whether write w belongs to the part asked for. */
 static int in_part(const struct pulp_plan_write *w, int part)
 {
+  part &= ~LOCAL_STORE_ONLY;
   if (part == LOCAL_ALL)
     return 1;
   return !!(w->flags & PULP_PW_UNREACHED) == (part == LOCAL_UNREACHED);
@@ -69,9 +71,11 @@ int local_write(const struct pulp_plan *plan, int old, int part, uint32_t *done,
       i++;
       continue;
     }
-    rc = set_prot(start, end, PROT_READ | PROT_WRITE | PROT_EXEC);
-    if (rc)
-      return err_sys(e, rc, "mprotect %#llx", (unsigned long long)w->addr);
+    if (!(part & LOCAL_STORE_ONLY)) {
+      rc = set_prot(start, end, PROT_READ | PROT_WRITE | PROT_EXEC);
+      if (rc)
+        return err_sys(e, rc, "mprotect %#llx", (unsigned long long)w->addr);
+    }
     /* The following writes on the same pages share the one mprotect. */
     do {
       const struct pulp_plan_write *x = &plan->writes[old ? n - 1 - j : j];
@@ -84,7 +88,31 @@ int local_write(const struct pulp_plan *plan, int old, int part, uint32_t *done,
       j++;
     } while (j < n);
     i = j;
+    if (part & LOCAL_STORE_ONLY)
+      continue;
     rc = set_prot(start, end, PROT_READ | PROT_EXEC);
+    if (rc)
+      return err_sys(e, rc, "mprotect %#llx", (unsigned long long)w->addr);
+  }
+  return 0;
+}
+
+int local_prot(const struct pulp_plan *plan, int writable, struct pulp_err *e)
+{
+  uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+  int prot = PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0);
+
+  for (uint32_t i = 0; i < plan->nwrites;) {
+    const struct pulp_plan_write *w = &plan->writes[i];
+    uintptr_t start = (uintptr_t)w->addr & ~(pg - 1);
+    uintptr_t end = ((uintptr_t)w->addr + w->len + pg - 1) & ~(pg - 1);
+    int rc;
+
+    /* One call for the following writes on the same pages. */
+    while (++i < plan->nwrites && (uintptr_t)plan->writes[i].addr >= start &&
+           (uintptr_t)plan->writes[i].addr + plan->writes[i].len <= end)
+      ;
+    rc = set_prot(start, end, prot);
     if (rc)
       return err_sys(e, rc, "mprotect %#llx", (unsigned long long)w->addr);
   }

@@ -17,8 +17,14 @@ int local_plan_written(const struct pulp_plan *plan);
 int local_plan_in_code(const struct pulp_plan *plan);
 
 /* Which writes local_write stores: all, only the PULP_PW_UNREACHED ones,
- * or only the others (the switch of a single-switch plan). */
-enum { LOCAL_ALL, LOCAL_UNREACHED, LOCAL_REACHED };
+ * or only the others (the switches); or'ed with LOCAL_STORE_ONLY, it
+ * leaves the protection alone (the pages were made writable by
+ * local_prot), so the stores follow each other without a system call. */
+enum { LOCAL_ALL, LOCAL_UNREACHED, LOCAL_REACHED, LOCAL_STORE_ONLY = 0x10 };
+
+/* Makes the pages of every write of the plan writable (RWX) or not (RX).
+ * Other threads keep executing them: they never fault. */
+int local_prot(const struct pulp_plan *plan, int writable, struct pulp_err *e);
 
 /* Stores the plan's bytes of the writes in part, in order, or (old) their
  * old bytes in reverse order; *done counts the writes stored. An error of

@@ -73,6 +73,14 @@ static uint64_t now_ms(void)
   return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+static uint64_t now_ns(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* Sleeps in rt_sigtimedwait on an empty set: it consumes no signal, and
  * when the tool's PTRACE_INTERRUPT (the commit's stop) hits it, it returns
  * EINTR at once instead of restarting, so the decision is seen without
@@ -128,24 +136,41 @@ static void undo_partial(const struct pulp_plan *plan)
     close(fd);
 }
 
-/* Commits a single-switch plan from this thread while the others run
+/* Whether this thread may commit the plan alone in mode (PULP_MODE_*):
+ * one switch point in either self mode; with PULP_MODE_FUNCTION also one
+ * per function (docs/apply-protocol.md, "Consistency modes"). A plan
+ * with a plain write qualifies in no mode. */
+static int self_qualifies(const struct pulp_plan *plan, uint32_t mode)
+{
+  if (plan_is_single_switch(plan))
+    return 1;
+  return mode == PULP_MODE_FUNCTION && plan_is_per_function(plan);
+}
+
+/* Commits a plan from this thread while the others run
  * (docs/apply-protocol.md, "Committing without stopping"): the unreached
  * writes first (pre-areas), then a membarrier so that every other CPU
- * serialises after them and before it can see the switch (the executing
+ * serialises after them and before it can see a switch (the executing
  * side of the cross-modifying-code rule: no stale prefetch of a pre-area
- * or of an s390x brcl offset survives), then the one switch with a single
- * aligned store, then a membarrier so that no other thread executes a
- * stale copy of the changed bytes after we report success. Returns 1 when
- * committed, 0 when the tool must commit instead (nothing written: stores
- * to code denied, e.g. MemoryDenyWriteExecute, or no membarrier), or a
- * negative errno. */
-static int self_commit(const struct pulp_plan *plan, struct pulp_err *e)
+ * or of an s390x brcl offset survives), then the switches in plan order,
+ * each a single aligned store (one for a single-switch plan, one per
+ * function in PULP_MODE_FUNCTION), then a membarrier so that no other
+ * thread executes a stale copy of the changed bytes after we report
+ * success. *switch_ns gets the time from the first switch store to the
+ * last. Returns 1 when committed, 0 when the tool must commit instead
+ * (nothing written: the plan does not qualify, stores to code denied,
+ * e.g. MemoryDenyWriteExecute, or no membarrier), or a negative errno
+ * (everything written undone). */
+static int self_commit(const struct pulp_plan *plan, uint32_t mode,
+                       uint64_t *switch_ns, struct pulp_err *e)
 {
-  uint32_t pre = 0, sw = 0;
+  uint32_t n;
   struct pulp_err ignore;
-  int rc;
+  uint64_t t0;
+  int rc, pre = 0;
 
-  if (!sync_cmd || !plan_is_single_switch(plan))
+  *switch_ns = 0;
+  if (!sync_cmd || !self_qualifies(plan, mode))
     return 0;
   if (!plan->nwrites)
     return 1;
@@ -154,21 +179,30 @@ static int self_commit(const struct pulp_plan *plan, struct pulp_err *e)
     e->code = -ESTALE; /* as the tool reports it */
     return -ESTALE;
   }
-  rc = local_write(plan, 0, LOCAL_UNREACHED, &pre, e);
-  if (rc && pre == 0) {
+  /* Every page writable first, so that the switches follow each other
+   * with no system call between them (the per-function window). */
+  if (local_prot(plan, 1, e)) {
+    local_prot(plan, 0, &ignore);
     err_clear(e);
     return 0; /* not allowed to store: the tool writes through its mem */
   }
-  if (rc == 0 && pre && syscall(SYS_membarrier, sync_cmd, 0, 0))
+  for (uint32_t i = 0; i < plan->nwrites; i++)
+    pre |= !!(plan->writes[i].flags & PULP_PW_UNREACHED);
+  local_write(plan, 0, LOCAL_UNREACHED | LOCAL_STORE_ONLY, &n, &ignore);
+  if (pre && syscall(SYS_membarrier, sync_cmd, 0, 0))
     rc = err_sys(e, -errno, "membarrier");
+  t0 = now_ns();
   if (rc == 0)
-    rc = local_write(plan, 0, LOCAL_REACHED, &sw, e);
+    local_write(plan, 0, LOCAL_REACHED | LOCAL_STORE_ONLY, &n, &ignore);
+  *switch_ns = now_ns() - t0;
+  if (rc == 0)
+    rc = local_prot(plan, 0, e);
   if (rc) {
-    if (sw == 0 && pre == 0) {
-      err_clear(e);
-      return 0; /* nothing written: the tool writes through its mem */
-    }
-    local_write(plan, 1, LOCAL_ALL, &sw, &ignore);
+    /* Still writable where the failed mprotect did not reach: put every
+     * old byte back, last write first, then protect what we can. */
+    local_prot(plan, 1, &ignore);
+    local_write(plan, 1, LOCAL_ALL | LOCAL_STORE_ONLY, &n, &ignore);
+    local_prot(plan, 0, &ignore);
     return rc;
   }
   if (syscall(SYS_membarrier, sync_cmd, 0, 0))
@@ -278,7 +312,9 @@ void pulp_remote_handle(void)
   }
   if (rc)
     goto done;
-  if (c->mode == PULP_MODE_SELF) {
+  c->switch_ns = 0;
+  if (c->mode == PULP_MODE_SELF || c->mode == PULP_MODE_FUNCTION) {
+    uint64_t window;
     int self;
     /* A tool that gave up (its timeout, e.g. behind a constructor that
      * blocked) wrote ABORT: it reported a failure, so nothing may be
@@ -289,8 +325,9 @@ void pulp_remote_handle(void)
         engine_finish(0);
       goto done;
     }
-    self = self_commit(plan, &e);
+    self = self_commit(plan, c->mode, &window, &e);
     if (self) {
+      c->switch_ns = window;
       committed = self > 0;
       rc = self < 0 ? self : 0;
       c->self_committed = (uint32_t)committed;

@@ -171,7 +171,10 @@ static int setup_call(struct hj *h, const struct pulp_control *c, uint32_t op,
   if (!rc)
     rc = put32(h, CTL(writing), 0, e);
   if (!rc) {
-    uint32_t mode[] = {h->o.stop_world ? PULP_MODE_STOP : PULP_MODE_SELF, 0};
+    uint32_t mode[] = {h->o.stop_world     ? PULP_MODE_STOP
+                       : h->o.per_function ? PULP_MODE_FUNCTION
+                                           : PULP_MODE_SELF,
+                       0};
     _Static_assert(CTL(self_committed) - CTL(mode) == 4, "control layout");
     rc = proc_write(h->p, h->control + CTL(mode), mode, sizeof(mode), e);
   }
@@ -475,6 +478,19 @@ static void unborrow(struct hj *h)
   h->tid = 0;
 }
 
+/* The runtime committed the plan itself: record it and its switch
+ * window (for bench/freeze). */
+static void self_done(struct hj *h)
+{
+  struct pulp_err ignore;
+
+  h->committed = 1;
+  h->st.self_committed = 1;
+  if (proc_read(h->p, h->control + CTL(switch_ns), &h->st.switch_ns,
+                sizeof(h->st.switch_ns), &ignore))
+    h->st.switch_ns = 0;
+}
+
 static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
                 struct pulp_err *e)
 {
@@ -518,7 +534,7 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
     uint32_t self = 0;
     struct pulp_err ignore;
     if (get32(h, CTL(self_committed), &self, &ignore) == 0 && self)
-      h->committed = 1;
+      self_done(h);
   }
   if (rc == 0 && state == PULP_RS_PREPARED) {
     hook(h, HIJACK_AT_PREPARED);
@@ -570,7 +586,7 @@ static int call(struct hj *h, uint32_t op, const void *req, size_t reqlen,
       if (rc == 0) {
         uint32_t self = 0;
         if (get32(h, CTL(self_committed), &self, &ignore) == 0 && self)
-          h->committed = 1;
+          self_done(h);
         goto finished;
       }
     }

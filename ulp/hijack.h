@@ -29,6 +29,10 @@ struct hijack_opts {
                                  a guard range; 0: 20 */
   int stop_world;             /* commit with every thread stopped even
                                  when the runtime could do it alone */
+  int per_function;           /* --consistency=function: the runtime may
+                                 also commit a multi-function plan alone,
+                                 each function switching on its own
+                                 (PULP_MODE_FUNCTION); stop_world wins */
   int suspend_seccomp;        /* --disable-seccomp: the borrowed thread
                                  runs the runtime's call outside its
                                  seccomp filter (PTRACE_O_SUSPEND_SECCOMP,
@@ -44,6 +48,9 @@ struct hijack_stats {
   unsigned attempts;  /* stop-the-world rounds */
   uint64_t freeze_ns; /* last round: first stop to last resume */
   uint64_t total_ns;  /* whole hijack */
+  int self_committed; /* the runtime wrote the plan itself: no thread
+                         but the borrowed one was stopped */
+  uint64_t switch_ns; /* then: its first switch store to its last */
 };
 
 /* Runs operation op (PULP_OP_*) with request req in process p (opened with

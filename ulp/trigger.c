@@ -368,6 +368,19 @@ static int build_request(struct trigger *t)
   return 0;
 }
 
+/* --consistency=patch|function (docs/apply-protocol.md, "Consistency
+ * modes"); NULL: patch. Returns -1 on any other value. */
+static int consistency_mode(const char *v, struct hijack_opts *o)
+{
+  if (!v || !strcmp(v, "patch"))
+    o->per_function = 0;
+  else if (!strcmp(v, "function"))
+    o->per_function = 1;
+  else
+    return -1;
+  return 0;
+}
+
 static void usage(FILE *f)
 {
   fprintf(
@@ -382,6 +395,14 @@ static void usage(FILE *f)
          "  -r, --retries N             commit attempts (default 20)\n"
          "      --timeout SECONDS       wait for the runtime (default 10)\n"
          "      --tid TID               borrow this thread\n"
+         "      --consistency=patch|function\n"
+         "                              patch (default): the whole patch "
+         "switches at\n"
+         "                              once; function: each function "
+         "switches on its\n"
+         "                              own and no thread is stopped "
+         "(env\n"
+         "                              PULP_CONSISTENCY)\n"
          "  -v, --verbose               mention skipped processes\n"
          "      --json                  print the results and the summary "
          "as JSON\n"
@@ -476,13 +497,17 @@ int cmd_trigger(int argc, char **argv)
       {"json", no_argument, 0, 'j'},
       {"require-signature", no_argument, 0, 'S'},
       {"keys", required_argument, 0, 'K'},
+      {"consistency", required_argument, 0, 'M'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   struct trigger t = {.lock = PTHREAD_MUTEX_INITIALIZER};
   struct pulp_err e = {0};
   struct patch_files_opts po = {0};
-  const char *user = NULL;
+  const char *user = NULL, *consistency = getenv("PULP_CONSISTENCY");
   int c, status = ULP_EXIT_OK, one_thread = 0, seccomp = 0;
+
+  if (consistency && !*consistency)
+    consistency = NULL; /* PULP_CONSISTENCY= is unset */
 
   optind = 1;
   while ((c = getopt_long(argc, argv, "p:r:R:u:qvch", opts, NULL)) != -1) {
@@ -541,6 +566,9 @@ int cmd_trigger(int argc, char **argv)
     case 'j':
       t.json = 1;
       break;
+    case 'M':
+      consistency = optarg; /* the option wins over the environment */
+      break;
     case 'h':
       usage(stdout);
       return ULP_EXIT_OK;
@@ -552,6 +580,13 @@ int cmd_trigger(int argc, char **argv)
   if ((optind == argc && !t.revert_all) || (t.revert && t.revert_all) ||
       (t.revert_all && !strcmp(t.revert_all, "target") && optind == argc)) {
     usage(stderr);
+    return ULP_EXIT_USAGE;
+  }
+  if (consistency_mode(consistency, &t.hopts)) {
+    ulp_error(CMD,
+              "--consistency (or PULP_CONSISTENCY): '%s' is neither 'patch' "
+              "nor 'function'",
+              consistency);
     return ULP_EXIT_USAGE;
   }
   t.hopts.suspend_seccomp = seccomp;
