@@ -21,11 +21,13 @@
  * branches straight to the target, which must be within +-4 GiB.
  *
  * Writes, as the kernel's ftrace: the pre-area first, then the brcl's
- * 32-bit offset (still a NOP while its mask is 0), then the mask in one
- * 2-byte store (c0 04 -> c0 f4), the one switch. Re-targeting stores the
- * literal (one aligned 8-byte store). Restoring stores only the mask back
- * and leaves the offset and the sequence armed for threads still inside
- * it (docs/pad-layouts.md). */
+ * 32-bit offset (still a NOP while its mask is 0), both PULP_PW_UNREACHED,
+ * then the mask in one aligned 2-byte store (c0 04 -> c0 f4), the one
+ * switch (PULP_PW_ATOMIC): a one-function apply is a single-switch plan
+ * that the runtime may commit while other threads run. Re-targeting
+ * stores the literal (one aligned 8-byte store). Restoring stores only the
+ * mask back and leaves the offset and the sequence armed for threads
+ * still inside it (docs/pad-layouts.md, "s390x: why one store switches"). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -166,13 +168,20 @@ static int switch_entry(const uint8_t *win, uint64_t func, uint64_t to,
 {
   const uint8_t *entry = win + S390_PRE_LEN;
   uint8_t now[S390_BRCL_LEN], want[S390_BRCL_LEN];
-  uint32_t disp_flags = 0; /* PULP_PW_UNREACHED: see the note below */
+  /* A 'brcl 0' never branches whatever its offset: threads execute it as
+   * a NOP before and after the offset's store, which is therefore no
+   * switch point (UNREACHED). The runtime's commit makes every other CPU
+   * serialise after that store and before the mask's, so none fetches the
+   * new mask with an old offset. */
+  uint32_t disp_flags = PULP_PW_UNREACHED;
   int r = 0;
 
   memcpy(now, entry, sizeof(now));
   s390_brcl(want, 15, func, to);
   if (now[1] >> 4 != 0) {
-    disp_flags = 0; /* the brcl was taken a moment ago */
+    /* A taken brcl (direct re-target): its offset is live, so the offset
+     * is a plain write between two switches: stop-the-world. */
+    disp_flags = 0;
     /* Direct re-target: back to a NOP first; threads are stopped. */
     r = emit_guard(plan, func, func + S390_BRCL_LEN, e);
     if (r == 0)
@@ -180,13 +189,6 @@ static int switch_entry(const uint8_t *win, uint64_t func, uint64_t to,
                      PULP_PW_ATOMIC, e);
     now[1] = 0x04;
   }
-  /* Not flagged PULP_PW_UNREACHED yet, so s390x commits with every
-   * thread stopped. The reasoning for the flag: a 'brcl 0' never branches
-   * whatever its offset, so that store is no switch point (the runtime
-   * serialises every CPU before the mask's store). A guest failure first
-   * blamed on it turned out to be QEMU's s390x TCG keeping translated code
-   * that the kernel rewrote through /proc/PID/mem (preload/remote.c,
-   * restore_through_own_mapping); the flag is to be tried again. */
   if (r == 0 && memcmp(now + 2, want + 2, 4))
     r = emit_write(plan, func + 2, now + 2, want + 2, 4, disp_flags, e);
   if (r == 0)
@@ -222,17 +224,20 @@ static int redirect(const uint8_t *win, uint64_t func, uint64_t target,
     }
     if (pre_is_armed(win, pre)) {
       /* Left by a restore: threads may still be inside it and read the
-       * old or the new literal, both complete targets. */
+       * old or the new literal (lgrl: one doubleword-concurrent fetch),
+       * both complete targets. None enters it anew before the mask's
+       * store: UNREACHED too, so a re-apply is still one switch. */
       if (memcmp(win + S390_LIT_OFF, want + S390_LIT_OFF, 8))
         r = emit_write(plan, pre + S390_LIT_OFF, win + S390_LIT_OFF,
-                       want + S390_LIT_OFF, 8, PULP_PW_ATOMIC, e);
+                       want + S390_LIT_OFF, 8,
+                       PULP_PW_ATOMIC | PULP_PW_UNREACHED, e);
       return r < 0 ? r : switch_entry(win, func, pre, plan, e);
     }
     /* The nopr before a NOP entry are never executed: unreachable until
      * the entry's mask is stored. */
     r = emit_guard(plan, pre, pre + S390_PRE_LEN, e);
     if (r == 0)
-      r = emit_range(plan, pre, win, want, S390_PRE_LEN, 0, e);
+      r = emit_range(plan, pre, win, want, S390_PRE_LEN, PULP_PW_UNREACHED, e);
     return r < 0 ? r : switch_entry(win, func, pre, plan, e);
   }
 

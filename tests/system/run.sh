@@ -10,7 +10,9 @@
 # dlopens, the cross-built ulp and libpulp.so, the fixtures of
 # tests/integration, the hijack test binaries); boots Debian's kernel for
 # ARCH and runs tests/system/scenarios/*.sh there, then the hijack cases of
-# tests/integration/hijack (registers, system-call restart, tool killed).
+# tests/integration/hijack (registers, system-call restart, tool killed);
+# the degraded target and its one-function patch go in too (DEG_DIR), so
+# that a scenario can tell who committed a patch.
 # Prints one line per scenario and "N passed, N failed"; exit 0 only if all
 # passed; a guest that crashes or hangs fails (never hangs the host).
 # ARCH=native runs the same scenarios on this machine against BUILD_DIR
@@ -21,7 +23,7 @@
 # SYSTEM_ONLY=NAME (one scenario), PULP_SLOW (wait factor in the guest, 4),
 # PULP_JOBS (build parallelism, 2). Logs: BUILD_DIR/system/results.
 set -uo pipefail
-[ $# -ge 1 ] && [ $# -le 2 ] || { sed -n '2,22p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 2 ] || { sed -n '2,24p' "$0" >&2; exit 2; }
 arch=$1
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -34,8 +36,13 @@ if [ "$arch" = native ]; then
 		{ tail -20 "$b/system-build.log" >&2; die "building $b failed"; }
 	ht=$b/tests/integration/hijack/hijack_target
 	cmake --build "$b" -j "${PULP_JOBS:-2}" --target hijack_target >>"$b/system-build.log" 2>&1 || ht=""
+	dg=$b/tests/integration/degraded
+	cmake --build "$b" -j "${PULP_JOBS:-2}" --target deg_target deg_driver degraded_patches \
+		>>"$b/system-build.log" 2>&1 || dg=""
+	mp=$b/system-membarrier_probe
+	${CC:-cc} -std=gnu11 -O2 -o "$mp" "$here/probe/membarrier_probe.c" || mp=""
 	ULP=$b/ulp/ulp LIBPULP=$b/preload/libpulp.so FIXTURES=$b/tests/integration \
-		HIJACK_TARGET=$ht exec sh "$here/guest-run.sh"
+		HIJACK_TARGET=$ht DEG_DIR=$dg MEMBARRIER_PROBE=$mp exec sh "$here/guest-run.sh"
 fi
 
 SYS_SRC=$src
@@ -53,6 +60,11 @@ have_hijack=0
 if sys_has_target "$build" hijack_driver; then
 	have_hijack=1
 	targets+=(hijack_target hijack_driver hijack_test_runtime)
+fi
+have_deg=0
+if sys_has_target "$build" deg_target; then
+	have_deg=1
+	targets+=(deg_target deg_driver degraded_patches)
 fi
 sys_cross_build "$build" "${targets[@]}"
 
@@ -77,6 +89,9 @@ sys_pack "$fx" foo_p1 foo_p2 bar_p1
 sys_root "$root" "$build"
 mkdir -p "$root$fx" "$root/system" && cp -a "$fx/." "$root$fx/"
 cp -r "$here/lib.sh" "$here/guest-run.sh" "$here/scenarios" "$root/system/"
+# Whether the guest's kernel lets the runtime commit by itself.
+"$triple-gcc" -std=gnu11 -O2 -o "$root/system/membarrier_probe" "$here/probe/membarrier_probe.c" ||
+	die "cannot build the membarrier probe for $arch"
 elfs=("$root/usr/bin/ulp" "$root/usr/lib/pulp/libpulp.so" "$root$fx"/app "$root$fx"/*.so*)
 hcases=""
 if [ $have_hijack = 1 ]; then
@@ -98,6 +113,22 @@ if [ $have_hijack = 1 ]; then
 		grep -q "^$pat" "$src/tests/integration/hijack/run.sh" && hcases="$hcases $c"
 	done
 fi
+# The target of tests/integration/degraded (an epoll thread that counts
+# EINTR: every ptrace stop of it shows) with its one-function patch, at
+# the same path as in the build (the .ulp names its objects by path), and
+# the driver that forces the tool's commit: the guest observes whether a
+# commit stopped threads it did not borrow.
+degdir=""
+if [ $have_deg = 1 ]; then
+	dg=$build/tests/integration/degraded
+	mkdir -p "$root$dg" &&
+		cp "$dg/deg_target" "$dg/deg_driver" "$dg/libmany.so.1" "$dg/libmany_p.so" \
+			"$dg/many1_p.ulp" "$dg/many1_p.rev" "$root$dg/" &&
+		cp -L "$build/preload/libpulp.so.0" "$fxb/libfoo.so.1" "$root$dg/" ||
+		die "degraded test binaries missing in $dg"
+	elfs+=("$root$dg/deg_target" "$root$dg/deg_driver" "$root$dg/libmany.so.1" "$root$dg/libmany_p.so")
+	degdir=$dg
+fi
 sys_libs "$root" "${elfs[@]}"
 skipped=""
 [ -n "$hcases" ] || skipped="SKIP hijack (no hijack_driver or cases for $arch in $build)"
@@ -108,7 +139,7 @@ cat >"$work/test.sh" <<EOF
 export ULP=/usr/bin/ulp LIBPULP=/usr/lib/pulp/libpulp.so FIXTURES=$fx
 export LD_LIBRARY_PATH=$fx:/lib/$triple PULP_SLOW=${PULP_SLOW:-4} SYSTEM_ONLY=${SYSTEM_ONLY:-}
 export SYSTEM_VERBOSE=1 SYSTEM_TIMEOUT=${SYSTEM_TIMEOUT:-120} # guest.log has all; the host shows verdicts
-export HIJACK_CASES="$hcases"
+export HIJACK_CASES="$hcases" DEG_DIR="$degdir" MEMBARRIER_PROBE=/system/membarrier_probe
 if [ -n "\$HIJACK_CASES" ]; then
 	export HIJACK_RUN=/hijack/run.sh HIJACK_TARGET=/hijack/hijack_target
 	export HIJACK_DRIVER=/hijack/hijack_driver HIJACK_RUNTIME=/hijack/libpulp.so
