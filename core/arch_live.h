@@ -70,6 +70,18 @@ int arch_live_restore(pid_t tid, const struct arch_live_thread *t,
 int arch_live_call_target(uint64_t func, uint64_t new_fn, uint64_t *target,
                           struct pulp_err *e);
 
+/* The runtime commits while other threads run only if it can make each of
+ * them serialise its instruction fetch before it can see a switch
+ * (docs/apply-protocol.md): membarrier(PRIVATE_EXPEDITED_SYNC_CORE) does,
+ * where the kernel offers it. Returns 1 when the plain
+ * membarrier(PRIVATE_EXPEDITED) does as well on this architecture, for
+ * kernels without SYNC_CORE here: every thread it reaches returns from an
+ * interruption, and a thread not running returns to user mode, through a
+ * context-synchronising instruction (s390x LPSWE, POWER rfid; Linux 6.1
+ * offers SYNC_CORE on ppc64le but not on s390x). 0 on x86_64, where a
+ * return to user mode need not serialise. */
+int arch_live_plain_membarrier_serialises(void);
+
 /* Where the tool points the borrowed thread: blocks signals, calls
  * pulp_remote_handle() on the hijack stack and, when that returns, restores
  * the context found in pulp_arch_self_ctx and jumps back to the thread's

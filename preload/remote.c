@@ -418,4 +418,10 @@ __attribute__((constructor)) static void remote_init(void)
   if (syscall(SYS_membarrier,
               MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0) == 0)
     sync_cmd = MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE;
+  /* A kernel without SYNC_CORE here (s390x on Linux 6.1): the plain
+   * command, where the backend says it serialises as well. */
+  else if (arch_live_plain_membarrier_serialises() &&
+           syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0,
+                   0) == 0)
+    sync_cmd = MEMBARRIER_CMD_PRIVATE_EXPEDITED;
 }

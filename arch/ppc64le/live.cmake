@@ -12,5 +12,6 @@ set(PULP_TOOL_ARCH_LIBS pulp_arch_live_tool CACHE INTERNAL
   "live half of the native backend, tool side")
 set(PULP_RUNTIME_ARCH_SOURCES ${CMAKE_CURRENT_LIST_DIR}/trampoline.S
   ${CMAKE_CURRENT_LIST_DIR}/call_target.c
+  ${CMAKE_CURRENT_LIST_DIR}/code_sync.c
   ${CMAKE_CURRENT_LIST_DIR}/call_tramp.S
   CACHE INTERNAL "live half of the native backend, runtime side")

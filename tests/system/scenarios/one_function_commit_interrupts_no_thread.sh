@@ -7,8 +7,9 @@
 # stays 0. The control, the same apply committed by the tool with every
 # thread stopped (deg_driver --stop-world), makes it 1: the probe sees a
 # stop-the-world commit. Needs DEG_DIR (tests/system/run.sh); 77 without.
-# A kernel without membarrier SYNC_CORE (MEMBARRIER_PROBE says so: Debian
-# 12's s390x kernel) makes the runtime leave every commit to the tool:
+# A kernel without a serialising membarrier (MEMBARRIER_PROBE says so: Debian
+# 12's s390x kernel had none before the plain fallback) makes the runtime
+# leave every commit to the tool:
 # then the patch must still apply and revert, and the scenario reports
 # the count and exits 77 (skipped: nothing to show).
 . "$(dirname "$0")/../lib.sh"
