@@ -13,17 +13,28 @@
  *
  * -t T gives the target T threads in all: the spinner, the borrowed
  * one and T-2 more blocked in read() (how the freeze grows with the
- * process).
+ * process). -t 1 leaves the spinner alone and borrows it: its longest
+ * gap during the hijack is then the time the process's only thread spent
+ * away from its own work (claim, engine, commit and restore).
  *
  * -P FILE.ulp measures a real patch instead of PING: each round applies
  * FILE.ulp and reverts FILE.rev (the target links libbench and
  * libbench_many, bench/CMakeLists.txt), and prints apply and revert
  * apart. -s forces the tool's stop-the-world commit (hijack_opts
- * stop_world) where the runtime would commit alone, for the comparison.
+ * stop_world) where the runtime would commit alone, for the comparison;
+ * -f asks for per-function consistency (hijack_opts per_function, `ulp
+ * trigger --consistency=function`): the runtime commits a multi-function
+ * plan itself, each function switching on its own.
  *
- *   freeze [-n N] [-t THREADS] [-P FILE.ulp] [-s] RUNTIME.so */
+ * Each figure is printed as median, min, max and count; -k KEY also
+ * prints them as machine lines "FIG<TAB>KEY.phase.figure<TAB>us<TAB>median
+ * <TAB>min<TAB>max<TAB>n" for bench/run.sh (bench/lib.sh).
+ *
+ *   freeze [-n N] [-t THREADS] [-P FILE.ulp] [-s] [-f] [-k KEY]
+ *          RUNTIME.so */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -51,6 +62,7 @@ struct shared {
   volatile int ready;
   volatile pid_t blocked_tid;
   volatile uint64_t ngaps; /* gaps logged so far (ring index) */
+  volatile uint64_t now;   /* the spinner's last clock read */
   struct {
     uint64_t start, len;
   } gaps[NGAPS];
@@ -96,7 +108,10 @@ static int target(int fd, int nthreads)
 
   if (sh == MAP_FAILED)
     return 1;
-  pthread_create(&th, NULL, blocked, sh);
+  if (nthreads == 1) /* the spinner itself is borrowed */
+    sh->blocked_tid = (pid_t)syscall(SYS_gettid);
+  else if (pthread_create(&th, NULL, blocked, sh))
+    return 1;
   while (!sh->blocked_tid)
     usleep(1000);
   if (nthreads > 2) {
@@ -121,7 +136,7 @@ static int target(int fd, int nthreads)
       sh->gaps[i % NGAPS].len = t - last;
       __atomic_store_n(&sh->ngaps, i + 1, __ATOMIC_RELEASE);
     }
-    last = t;
+    sh->now = last = t;
   }
 }
 
@@ -156,12 +171,22 @@ static int cmp_u64(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-static void report(const char *what, uint64_t *v, int n)
+/* The lower median, min and max of n samples (ns) in us; with a key, the
+ * machine line too (bench/lib.sh). */
+static void report(const char *key, const char *phase, const char *name,
+                   const char *what, uint64_t *v, int n)
 {
+  double med, min, max;
+
   qsort(v, (size_t)n, sizeof(*v), cmp_u64);
-  printf("  %-40s %8.1f us (p90 %.1f, max %.1f)\n", what,
-         (double)v[n / 2] / 1e3, (double)v[n * 9 / 10] / 1e3,
-         (double)v[n - 1] / 1e3);
+  med = (double)v[(n - 1) / 2] / 1e3;
+  min = (double)v[0] / 1e3;
+  max = (double)v[n - 1] / 1e3;
+  printf("  %-40s %8.1f us (min %.1f, max %.1f, n %d)\n", what, med, min, max,
+         n);
+  if (key)
+    printf("FIG\t%s.%s.%s\tus\t%.1f\t%.1f\t%.1f\t%d\n", key, phase, name, med,
+           min, max, n);
 }
 
 static void sleep_ms(unsigned ms)
@@ -173,11 +198,12 @@ static void sleep_ms(unsigned ms)
 
 int main(int argc, char **argv)
 {
-  uint64_t *gap, *claim, *any, *idle, *freeze, *total;
+  uint64_t *gap, *claim, *any, *idle, *freeze, *total, *sw;
   struct shared *sh;
-  int n = 50, nthreads = 2, fd, status, stop_world = 0;
+  int n = 50, nthreads = 2, fd, status, stop_world = 0, c;
+  int per_function = 0, nself[2] = {0, 0};
   char fdarg[16], targ[16];
-  const char *rt, *ulp = NULL;
+  const char *rt, *ulp = NULL, *key = NULL;
   char req[2][PATH_MAX + 2];
   size_t reqlen[2] = {0, 0};
   struct proc p;
@@ -186,27 +212,32 @@ int main(int argc, char **argv)
 
   if (argc == 4 && !strcmp(argv[1], "--target"))
     return target(atoi(argv[2]), atoi(argv[3]));
-  while (argc >= 3 && argv[1][0] == '-') {
-    if (!strcmp(argv[1], "-s")) {
+  while ((c = getopt(argc, argv, "+n:t:P:sfk:")) != -1)
+    switch (c) {
+    case 'n':
+      n = atoi(optarg);
+      break;
+    case 't':
+      nthreads = atoi(optarg);
+      break;
+    case 'P':
+      ulp = optarg;
+      break;
+    case 's':
       stop_world = 1;
-      argv++;
-      argc--;
-      continue;
+      break;
+    case 'f':
+      per_function = 1;
+      break;
+    case 'k':
+      key = optarg;
+      break;
+    default:
+      n = 0;
     }
-    if (argc < 4)
-      break;
-    if (!strcmp(argv[1], "-P"))
-      ulp = argv[2];
-    else if (!strcmp(argv[1], "-n") || !strcmp(argv[1], "-t"))
-      *(argv[1][1] == 'n' ? &n : &nthreads) = atoi(argv[2]);
-    else
-      break;
-    argv += 2;
-    argc -= 2;
-  }
-  if (argc != 2 || n < 1 || nthreads < 2) {
+  if (optind != argc - 1 || n < 1 || nthreads < 1) {
     fprintf(stderr, "usage: freeze [-n N] [-t THREADS] [-P FILE.ulp] [-s] "
-                    "RUNTIME.so\n");
+                    "[-f] [-k KEY] RUNTIME.so\n");
     return 2;
   }
   if (ulp) {
@@ -219,7 +250,7 @@ int main(int argc, char **argv)
     memcpy(abs + l - 4, ".rev", 4);
     reqlen[1] = (size_t)snprintf(req[1], sizeof(req[1]), "F%s", abs) + 1;
   }
-  rt = argv[1];
+  rt = argv[optind];
   fd = memfd_create("freeze", 0);
   if (fd < 0 || ftruncate(fd, sizeof(*sh)))
     return perror("memfd"), 1;
@@ -251,10 +282,13 @@ int main(int argc, char **argv)
   idle = calloc(cnt, sizeof(*idle));
   freeze = calloc(cnt, sizeof(*freeze));
   total = calloc(cnt, sizeof(*total));
+  sw = calloc(cnt, sizeof(*sw));
   for (int i = 0; i < n; i++)
     for (int ph = 0; ph < phases; ph++) {
-      struct hijack_opts o = {
-          .tid = sh->blocked_tid, .hook = on_phase, .stop_world = stop_world};
+      struct hijack_opts o = {.tid = sh->blocked_tid,
+                              .hook = on_phase,
+                              .stop_world = stop_world,
+                              .per_function = per_function};
       struct hijack_stats st;
       uint64_t mark = sh->ngaps, t0 = now_ns(), t1;
       int k = ph * n + i;
@@ -272,7 +306,10 @@ int main(int argc, char **argv)
         return 1;
       }
       t1 = now_ns();
-      sleep_ms(2); /* let the spinner log the last gap */
+      /* Let the spinner run past the end and log its last gap (it may
+       * wait for a CPU on a busy machine). */
+      for (int w = 0; w < 1000 && sh->now <= t1; w++)
+        sleep_ms(1);
       /* The claim: from the start to the borrowed thread's resume; the
        * commit: from then until the runtime is done (by the tool with
        * every thread stopped, or by the runtime itself: then the spinner
@@ -283,28 +320,41 @@ int main(int argc, char **argv)
       any[k] = longest(sh, mark, t0, t1);
       freeze[k] = st.freeze_ns;
       total[k] = st.total_ns;
+      sw[k] = st.switch_ns;
+      nself[ph] += st.self_committed != 0;
     }
   kill(pid, SIGKILL);
   waitpid(pid, &status, 0);
   proc_close(&p);
 
   for (int ph = 0; ph < phases; ph++) {
+    const char *phase = ulp ? (ph ? "revert" : "apply") : "ping";
     int k = ph * n;
     if (ulp)
-      printf("freeze: %s %s, %d times in a %d-thread process (%s "
-             "commit); medians\n",
-             ph ? "revert" : "apply", ulp, n, nthreads,
-             stop_world ? "stop-the-world" : "self");
+      printf("freeze: %s %s, %d times in a %d-thread process (%d by the "
+             "runtime's own commit%s); median, min, max\n",
+             phase, ulp, n, nthreads, nself[ph],
+             per_function ? ", per-function consistency" : "");
     else
-      printf("freeze: %d hijacks of a %d-thread process (spinner + thread "
-             "blocked in read, the one borrowed, + %d blocked); medians\n",
-             n, nthreads, nthreads - 2);
-    report("spinner frozen by the claim", claim + k, n);
-    report("spinner frozen by the commit", gap + k, n);
-    report("spinner's longest gap during the hijack", any + k, n);
-    report("spinner's longest gap, 2 ms without", idle + k, n);
-    report("commit window (tool: stop all..resume)", freeze + k, n);
-    report("whole hijack (tool)", total + k, n);
+      printf("freeze: %d hijacks of a %d-thread process (%s); median, min, "
+             "max\n",
+             n, nthreads,
+             nthreads == 1 ? "the spinner is borrowed"
+                           : "spinner + thread blocked in read, the one "
+                             "borrowed, + others blocked");
+    report(key, phase, "frozen_by_claim", "spinner frozen by the claim",
+           claim + k, n);
+    report(key, phase, "frozen_by_commit", "spinner frozen by the commit",
+           gap + k, n);
+    report(key, phase, "frozen_in_hijack",
+           "spinner's longest gap during the hijack", any + k, n);
+    report(key, phase, "noise_2ms", "spinner's longest gap, 2 ms without",
+           idle + k, n);
+    report(key, phase, "commit_window",
+           "commit window (tool: stop all..resume)", freeze + k, n);
+    report(key, phase, "switch_window", "runtime's commit, first..last switch",
+           sw + k, n);
+    report(key, phase, "hijack", "whole hijack (tool)", total + k, n);
   }
   free(gap);
   free(claim);
@@ -312,5 +362,6 @@ int main(int argc, char **argv)
   free(idle);
   free(freeze);
   free(total);
+  free(sw);
   return 0;
 }
