@@ -55,6 +55,15 @@ static void put_quoted(char *buf, size_t *off, const char *key, const char *v)
   put(buf, off, "\"");
 }
 
+/* Who runs the tool: the same for every message of the run, looked up once
+ * (a fleet trigger logs one message per process). */
+static struct {
+  pthread_once_t once;
+  uid_t uid;
+  long auid; /* -1: unset */
+  char name[256];
+} who = {.once = PTHREAD_ONCE_INIT};
+
 /* The login uid survives su and sudo: the person behind a root tool. */
 static long login_uid(void)
 {
@@ -69,18 +78,24 @@ static long login_uid(void)
   return v;
 }
 
-static void user(char *buf, size_t *off)
+static void who_init(void)
 {
-  uid_t uid = getuid();
   struct passwd pw, *res = NULL;
   char tmp[1024];
-  long auid = login_uid();
 
-  getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res);
-  put(buf, off, " uid=%u", (unsigned)uid);
-  put_quoted(buf, off, "user", res ? res->pw_name : "?");
-  if (auid >= 0)
-    put(buf, off, " auid=%ld", auid);
+  who.uid = getuid();
+  who.auid = login_uid();
+  getpwuid_r(who.uid, &pw, tmp, sizeof(tmp), &res);
+  snprintf(who.name, sizeof(who.name), "%s", res ? res->pw_name : "?");
+}
+
+static void user(char *buf, size_t *off)
+{
+  pthread_once(&who.once, who_init);
+  put(buf, off, " uid=%u", (unsigned)who.uid);
+  put_quoted(buf, off, "user", who.name);
+  if (who.auid >= 0)
+    put(buf, off, " auid=%ld", who.auid);
   else
     put(buf, off, " auid=-");
 }

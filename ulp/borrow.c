@@ -20,18 +20,21 @@
 static void find_ldso(struct hj *h, const struct proc_map *maps, size_t n)
 {
   char path[64];
-  unsigned long av[2];
+  unsigned long av[128][2]; /* the kernel writes fewer (AT_VECTOR_SIZE) */
   uint64_t at_base = 0, base;
+  ssize_t len;
   int fd;
 
   snprintf(path, sizeof(path), "%s/auxv", h->p->dir);
   fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return;
-  while (read(fd, av, sizeof(av)) == sizeof(av) && av[0] != AT_NULL)
-    if (av[0] == AT_BASE)
-      at_base = av[1];
+  len = read(fd, av, sizeof(av)); /* one read: a fleet reads it 1000 times */
   close(fd);
+  for (ssize_t i = 0; i < len / (ssize_t)sizeof(av[0]) && av[i][0] != AT_NULL;
+       i++)
+    if (av[i][0] == AT_BASE)
+      at_base = av[i][1];
   for (size_t i = 0; i < n && at_base; i++)
     if (maps[i].start == at_base && maps[i].path[0] == '/') {
       proc_object_range(maps, n, maps[i].path, &base, &h->ldso.lo, &h->ldso.hi);

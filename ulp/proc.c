@@ -1,13 +1,14 @@
 /* Process access for the tool: /proc/PID/{comm,maps,mem,task},
- * process_vm_readv. */
+ * process_vm_readv; and what the ELF images a process has loaded say about
+ * themselves, cached per file (see "Images" below). */
 #define _GNU_SOURCE
 #include "proc.h"
-
-#include <elf.h>
 
 #include "core/elf_file.h"
 
 #include <dirent.h>
+#include <elf.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -128,57 +129,161 @@ void proc_close(struct proc *p)
   if (p->memfd >= 0)
     close(p->memfd);
   p->memfd = -1;
+  free(p->maps);
+  p->maps = NULL;
+  p->nmaps = 0;
 }
 
-int proc_maps(const struct proc *p, struct proc_map **maps, size_t *n,
+/* One hexadecimal or decimal field; *s moves past it. */
+static uint64_t field(const char **s, const char *end, int base)
+{
+  uint64_t v = 0;
+
+  for (; *s < end; (*s)++) {
+    unsigned c = (unsigned char)**s, d;
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (base == 16 && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+      d = (c | 0x20) - 'a' + 10;
+    else
+      break;
+    v = v * (unsigned)base + d;
+  }
+  return v;
+}
+
+/* "start-end perms offset major:minor inode   path" (the path may hold
+ * spaces, and is absent for anonymous mappings). 0 on a malformed line. */
+static int parse_line(const char *s, const char *end, struct proc_map *r,
+                      const char **path, size_t *plen)
+{
+  unsigned maj, min;
+
+  r->start = field(&s, end, 16);
+  if (s == end || *s++ != '-')
+    return 0;
+  r->end = field(&s, end, 16);
+  if (end - s < 6 || *s++ != ' ')
+    return 0;
+  memcpy(r->perms, s, 4);
+  r->perms[4] = '\0';
+  s += 4;
+  if (*s++ != ' ')
+    return 0;
+  r->offset = field(&s, end, 16);
+  if (s == end || *s++ != ' ')
+    return 0;
+  maj = (unsigned)field(&s, end, 16);
+  if (s == end || *s++ != ':')
+    return 0;
+  min = (unsigned)field(&s, end, 16);
+  if (s == end || *s++ != ' ')
+    return 0;
+  r->dev = makedev(maj, min);
+  r->inode = field(&s, end, 10);
+  while (s < end && *s == ' ')
+    s++;
+  *path = s;
+  *plen = (size_t)(end - s);
+  return 1;
+}
+
+int proc_maps_parse(const char *text, size_t len, struct proc_map **maps,
+                    size_t *n)
+{
+  size_t lines = 0, k = 0;
+  const char *s, *end = text + len;
+  struct proc_map *m;
+  char *pool;
+
+  for (s = text; s < end; s++)
+    lines += *s == '\n';
+  if (len && end[-1] != '\n')
+    lines++;
+  /* One block: the entries, then their paths (at most the text). */
+  m = malloc(lines * sizeof(*m) + len + lines + 1);
+  if (!m)
+    return -ENOMEM;
+  pool = (char *)(m + lines);
+  for (s = text; s < end;) {
+    const char *nl = memchr(s, '\n', (size_t)(end - s)), *path;
+    size_t plen;
+    if (!nl)
+      nl = end;
+    if (parse_line(s, nl, &m[k], &path, &plen)) {
+      memcpy(pool, path, plen);
+      pool[plen] = '\0';
+      m[k++].path = pool;
+      pool += plen + 1;
+    }
+    s = nl + 1;
+  }
+  *maps = m;
+  *n = k;
+  return 0;
+}
+
+/* A copy of the block of n entries at m, its paths rebased. */
+static struct proc_map *maps_copy(const struct proc_map *m, size_t n)
+{
+  size_t size = n * sizeof(*m);
+  struct proc_map *c;
+
+  for (size_t i = 0; i < n; i++)
+    if (m[i].path + strlen(m[i].path) + 1 > (const char *)m + size)
+      size = (size_t)(m[i].path + strlen(m[i].path) + 1 - (const char *)m);
+  if (!(c = malloc(size ? size : 1)))
+    return NULL;
+  memcpy(c, m, size);
+  for (size_t i = 0; i < n; i++)
+    c[i].path = (const char *)c + (m[i].path - (const char *)m);
+  return c;
+}
+
+int proc_maps(struct proc *p, struct proc_map **maps, size_t *n,
               struct pulp_err *e)
 {
-  char path[96], *line = NULL;
-  size_t cap = 0, len = 0, lcap = 0;
-  struct proc_map *m = NULL;
-  FILE *f;
+  char path[96], *text = NULL;
+  size_t len = 0, cap = 0;
+  ssize_t r;
+  int fd, rc;
 
-  snprintf(path, sizeof(path), "%s/maps", p->dir);
-  f = fopen(path, "re");
-  if (!f)
-    return err_sys(e, errno == ENOENT ? -ESRCH : -errno,
-                   "reading its memory map");
-  while (getline(&line, &lcap, f) > 0) {
-    struct proc_map *r;
-    unsigned long long s, end, off, ino;
-    unsigned maj, min;
-    int pos = 0;
-    if (len == cap) {
-      struct proc_map *nm;
-      cap = cap ? cap * 2 : 64;
-      nm = realloc(m, cap * sizeof(*m));
-      if (!nm) {
-        free(m);
-        free(line);
-        fclose(f);
-        return err_set(e, -ENOMEM, "out of memory");
+  if (!p->maps) {
+    snprintf(path, sizeof(path), "%s/maps", p->dir);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      return err_sys(e, errno == ENOENT ? -ESRCH : -errno,
+                     "reading its memory map");
+    do {
+      if (len == cap) {
+        char *t = realloc(text, cap = cap ? 2 * cap : 16384);
+        if (!t) {
+          free(text);
+          close(fd);
+          return err_set(e, -ENOMEM, "out of memory");
+        }
+        text = t;
       }
-      m = nm;
+      r = read(fd, text + len, cap - len);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r > 0)
+        len += (size_t)r;
+    } while (r > 0 || (r < 0 && errno == EINTR));
+    rc = r < 0 ? -errno : 0;
+    close(fd);
+    if (rc) {
+      free(text);
+      return err_sys(e, rc == -ESRCH ? -ESRCH : rc, "reading its memory map");
     }
-    r = &m[len];
-    if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu%n", &s, &end, r->perms,
-               &off, &maj, &min, &ino, &pos) < 7)
-      continue;
-    r->start = s;
-    r->end = end;
-    r->offset = off;
-    r->dev = makedev(maj, min);
-    r->inode = ino;
-    while (line[pos] == ' ')
-      pos++;
-    snprintf(r->path, sizeof(r->path), "%s", line + pos);
-    r->path[strcspn(r->path, "\n")] = '\0';
-    len++;
+    rc = proc_maps_parse(text, len, &p->maps, &p->nmaps);
+    free(text);
+    if (rc)
+      return err_set(e, rc, "out of memory");
   }
-  free(line);
-  fclose(f);
-  *maps = m;
-  *n = len;
+  if (!(*maps = maps_copy(p->maps, p->nmaps)))
+    return err_set(e, -ENOMEM, "out of memory");
+  *n = p->nmaps;
   return 0;
 }
 
@@ -216,268 +321,6 @@ const char *proc_find_mapped(const struct proc_map *maps, size_t n,
       return maps[i].path;
   }
   return NULL;
-}
-
-/* The first PT_LOAD's bias and the program headers of the image at base. */
-static int image_phdrs(const struct proc *p, uint64_t base, Elf64_Phdr *ph,
-                       int *nph, uint64_t *bias)
-{
-  Elf64_Ehdr eh;
-
-  if (proc_read(p, base, &eh, sizeof(eh), NULL) ||
-      memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
-      eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-      eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 64 ||
-      proc_read(p, base + eh.e_phoff, ph, eh.e_phnum * sizeof(Elf64_Phdr),
-                NULL))
-    return -ENOEXEC;
-  *nph = eh.e_phnum;
-  for (int i = 0; i < eh.e_phnum; i++)
-    if (ph[i].p_type == PT_LOAD) {
-      *bias = base - (ph[i].p_vaddr & ~(uint64_t)(ph[i].p_align - 1));
-      return 0;
-    }
-  return -ENOEXEC;
-}
-
-/* What the dynamic section of a loaded image says, addresses in p. */
-struct dyn {
-  uint64_t strtab, symtab, gnu_hash, hash, soname;
-  int has_soname;
-};
-
-static int read_dyn(const struct proc *p, uint64_t base, struct dyn *d)
-{
-  Elf64_Phdr ph[64];
-  Elf64_Dyn dyn[256];
-  uint64_t bias = 0;
-  int nph = 0;
-
-  memset(d, 0, sizeof(*d));
-  if (image_phdrs(p, base, ph, &nph, &bias))
-    return -ENOEXEC;
-  for (int i = 0; i < nph; i++) {
-    size_t len;
-    if (ph[i].p_type != PT_DYNAMIC)
-      continue;
-    len = ph[i].p_memsz < sizeof(dyn) ? ph[i].p_memsz : sizeof(dyn);
-    if (proc_read(p, bias + ph[i].p_vaddr, dyn, len, NULL))
-      return -EFAULT;
-    for (size_t j = 0; j < len / sizeof(*dyn) && dyn[j].d_tag != DT_NULL; j++) {
-      /* The loader relocates these in place on most machines; a value
-       * below the bias was left as a link-time address. */
-      uint64_t v = dyn[j].d_un.d_ptr;
-      uint64_t a = v < bias ? v + bias : v;
-      switch (dyn[j].d_tag) {
-      case DT_STRTAB:
-        d->strtab = a;
-        break;
-      case DT_SYMTAB:
-        d->symtab = a;
-        break;
-      case DT_GNU_HASH:
-        d->gnu_hash = a;
-        break;
-      case DT_HASH:
-        d->hash = a;
-        break;
-      case DT_SONAME:
-        d->soname = v;
-        d->has_soname = 1;
-        break;
-      }
-    }
-    return d->strtab && d->symtab ? 0 : -ENOENT;
-  }
-  return -ENOENT;
-}
-
-/* Is the defined symbol at index i named name? */
-static int sym_is(const struct proc *p, const struct dyn *d, uint32_t i,
-                  const char *name, Elf64_Sym *s)
-{
-  char buf[256];
-  size_t n = strlen(name) + 1;
-
-  if (n > sizeof(buf) ||
-      proc_read(p, d->symtab + (uint64_t)i * sizeof(*s), s, sizeof(*s), NULL))
-    return 0;
-  if (s->st_shndx == SHN_UNDEF || !s->st_value)
-    return 0;
-  /* Read name and its NUL; a shorter string fails the comparison. */
-  if (proc_read(p, d->strtab + s->st_name, buf, n, NULL))
-    return 0;
-  return !memcmp(buf, name, n);
-}
-
-static int gnu_lookup(const struct proc *p, const struct dyn *d,
-                      const char *name, Elf64_Sym *s)
-{
-  uint32_t h = 5381, hdr[4], i, ch;
-  uint64_t buckets;
-
-  for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-    h = h * 33 + *c;
-  if (proc_read(p, d->gnu_hash, hdr, sizeof(hdr), NULL) || !hdr[0])
-    return 0;
-  buckets = d->gnu_hash + sizeof(hdr) + (uint64_t)hdr[2] * 8;
-  if (proc_read(p, buckets + (uint64_t)(h % hdr[0]) * 4, &i, 4, NULL) ||
-      i < hdr[1])
-    return 0;
-  for (unsigned guard = 0; guard < 100000; guard++, i++) {
-    if (proc_read(p,
-                  buckets + (uint64_t)hdr[0] * 4 + (uint64_t)(i - hdr[1]) * 4,
-                  &ch, 4, NULL))
-      return 0;
-    if ((ch | 1) == (h | 1) && sym_is(p, d, i, name, s))
-      return 1;
-    if (ch & 1)
-      return 0;
-  }
-  return 0;
-}
-
-static int sysv_lookup(const struct proc *p, const struct dyn *d,
-                       const char *name, Elf64_Sym *s)
-{
-  uint32_t h = 0, g, hdr[2], i;
-
-  for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
-    h = (h << 4) + *c;
-    g = h & 0xf0000000u;
-    h ^= g >> 24;
-    h &= ~g;
-  }
-  if (proc_read(p, d->hash, hdr, sizeof(hdr), NULL) || !hdr[0])
-    return 0;
-  if (proc_read(p, d->hash + 8 + (uint64_t)(h % hdr[0]) * 4, &i, 4, NULL))
-    return 0;
-  for (unsigned guard = 0; i && i < hdr[1] && guard < hdr[1]; guard++) {
-    if (sym_is(p, d, i, name, s))
-      return 1;
-    if (proc_read(p, d->hash + 8 + (uint64_t)(hdr[0] + i) * 4, &i, 4, NULL))
-      return 0;
-  }
-  return 0;
-}
-
-/* name in the dynamic symbol table of the image at base, from memory. */
-static int mem_symbol(const struct proc *p, uint64_t base, const char *name,
-                      uint64_t *addr, uint64_t *size)
-{
-  struct dyn d;
-  Elf64_Sym s;
-  uint64_t bias = 0;
-  Elf64_Phdr ph[64];
-  int nph;
-
-  if (strchr(name, '@') || read_dyn(p, base, &d) ||
-      image_phdrs(p, base, ph, &nph, &bias))
-    return -ENOENT;
-  if (!(d.gnu_hash && gnu_lookup(p, &d, name, &s)) &&
-      !(d.hash && sysv_lookup(p, &d, name, &s)))
-    return -ENOENT;
-  *addr = bias + s.st_value;
-  *size = s.st_size;
-  return 0;
-}
-
-int proc_symbol_sized(const struct proc *p, const struct proc_map *maps,
-                      size_t n, const char *path, const char *name,
-                      uint64_t *addr, uint64_t *size, struct pulp_err *e)
-{
-  char file[PATH_MAX + 64];
-  struct elf_file *f;
-  struct elf_sym sym;
-  uint64_t base, lo, hi;
-  int rc;
-
-  if (proc_object_range(maps, n, path, &base, &lo, &hi) != 0)
-    return err_set(e, -ENOENT, "%s is not mapped", path);
-  if (mem_symbol(p, base, name, addr, size) == 0)
-    return 0;
-  file[0] = '\0';
-  for (size_t i = 0; i < n && !file[0]; i++)
-    if (!strcmp(maps[i].path, path))
-      proc_file_path(p, &maps[i], file, sizeof(file));
-  if ((rc = elf_file_open(file, 0, &f, e)))
-    return rc;
-  rc = elf_file_find_symbol(f, name, &sym, e);
-  elf_file_close(f);
-  if (rc)
-    return rc;
-  /* st_value is a link-time address: the load base is its bias only for
-   * objects linked at 0, which is what the tool patches (PIC). */
-  *addr = base + sym.value;
-  *size = sym.size;
-  return 0;
-}
-
-int proc_symbol(const struct proc *p, const struct proc_map *maps, size_t n,
-                const char *path, const char *name, uint64_t *addr,
-                struct pulp_err *e)
-{
-  uint64_t size;
-
-  return proc_symbol_sized(p, maps, n, path, name, addr, &size, e);
-}
-
-void proc_soname(const struct proc *p, uint64_t base, char *out, size_t max)
-{
-  struct dyn d;
-  size_t got = 0;
-
-  out[0] = '\0';
-  if (max < 2 || read_dyn(p, base, &d) || !d.has_soname)
-    return;
-  /* Small reads: the string may end close to the end of its mapping. */
-  while (got < max - 1) {
-    size_t k = max - 1 - got < 32 ? max - 1 - got : 32;
-    if (proc_read(p, d.strtab + d.soname + got, out + got, k, NULL)) {
-      out[0] = '\0';
-      return;
-    }
-    if (memchr(out + got, '\0', k))
-      return;
-    got += k;
-  }
-  out[max - 1] = '\0';
-}
-
-size_t proc_build_id(const struct proc *p, uint64_t base, uint8_t *id,
-                     size_t max)
-{
-  Elf64_Phdr ph[64];
-  uint64_t bias = 0;
-  int nph = 0;
-
-  if (image_phdrs(p, base, ph, &nph, &bias))
-    return 0;
-  for (int i = 0; i < nph; i++) {
-    uint8_t notes[1024];
-    size_t len =
-        ph[i].p_filesz < sizeof(notes) ? ph[i].p_filesz : sizeof(notes);
-    size_t off = 0;
-    if (ph[i].p_type != PT_NOTE ||
-        proc_read(p, bias + ph[i].p_vaddr, notes, len, NULL))
-      continue;
-    while (off + sizeof(Elf64_Nhdr) <= len) {
-      Elf64_Nhdr nh;
-      size_t name = off + sizeof(nh), desc;
-      memcpy(&nh, notes + off, sizeof(nh));
-      desc = name + ((nh.n_namesz + 3) & ~3u);
-      if (desc + nh.n_descsz > len)
-        break;
-      if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
-          !memcmp(notes + name, "GNU", 4)) {
-        size_t n = nh.n_descsz < max ? nh.n_descsz : max;
-        memcpy(id, notes + desc, n);
-        return n;
-      }
-      off = desc + ((nh.n_descsz + 3) & ~3u);
-    }
-  }
-  return 0;
 }
 
 void proc_path(const struct proc *p, const char *path, char *out, size_t max)
@@ -579,4 +422,529 @@ char proc_thread_state(const struct proc *p, pid_t tid)
 
   snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)p->pid, (int)tid);
   return stat_state(path);
+}
+
+/* ---- Images ----------------------------------------------------------
+ *
+ * What an ELF image loaded in a live process says about itself (build-id,
+ * soname, dynamic symbols), read from the process's memory once per file
+ * and kept for the tool's whole run.
+ *
+ * Why a cache: a wildcard trigger over a fleet meets the same libc and the
+ * same libpulp.so in every process, and thread choice alone looks up some
+ * 30 names in libc per process. An image is identified by the device and
+ * inode of its mapping (a file replaced on disk is another inode; its
+ * contents are the same pages in every process that maps it), and what is
+ * kept is relative to the image's load base, which differs per process.
+ * Reading is in bulk: the ELF and program headers in one read, the dynamic
+ * symbol table, its strings and its hash table in one read each, instead
+ * of following the hash chains a word at a time through process_vm_readv.
+ * Failures are not cached: the next process tries again. */
+#define IMAGE_HEAD 4096           /* ELF and program headers, notes */
+#define IMAGE_MAX_SYMS (1u << 20) /* sanity bounds of a dynamic table */
+#define IMAGE_MAX_STRS (16u << 20)
+#define IMAGE_SONAME_MAX 256
+#define IMAGE_BUILD_ID_MAX 64
+
+/* A name resolved from the file (.symtab), not from memory. */
+struct file_sym {
+  struct file_sym *next;
+  uint64_t value, size; /* link-time value: address = base + value */
+  int rc;               /* 0 found, else why not (negative errno) */
+  char name[];
+};
+
+struct image {
+  struct image *next;
+  uint64_t dev, inode;
+  /* From the headers (head_ok). Offsets are from the bias (the load base
+   * minus the first PT_LOAD's aligned address). */
+  int head_ok;
+  uint64_t vbase; /* base - bias */
+  uint64_t strtab, symtab, gnu_hash, hash, strsz;
+  int has_dyn;
+  uint8_t build_id[IMAGE_BUILD_ID_MAX];
+  size_t build_id_len;
+  char soname[IMAGE_SONAME_MAX];
+  /* The dynamic symbol table (syms_ok), loaded on the first lookup. */
+  int syms_ok;
+  Elf64_Sym *syms;
+  uint32_t nsyms;
+  char *strs;
+  uint32_t *gnu;  /* nbuckets, symoffset, bloom size, shift, bloom, buckets,
+                     chains from symoffset */
+  uint32_t *sysv; /* nbucket, nchain, buckets, chains */
+  struct file_sym *file_syms;
+};
+
+static pthread_mutex_t images_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct image *images;
+
+/* The image of mapping m, created empty on first sight; tmp (not kept:
+ * release it with image_done) when it has no identity to key it by or
+ * memory is short. Under images_lock. */
+static struct image *image_of(const struct proc_map *m, struct image *tmp)
+{
+  struct image *im;
+
+  memset(tmp, 0, sizeof(*tmp));
+  if (!m->inode)
+    return tmp;
+  for (im = images; im; im = im->next)
+    if (im->dev == m->dev && im->inode == m->inode)
+      return im;
+  if (!(im = calloc(1, sizeof(*im))))
+    return tmp;
+  im->dev = m->dev;
+  im->inode = m->inode;
+  im->next = images;
+  images = im;
+  return im;
+}
+
+static void read_build_id(struct image *im, const uint8_t *notes, size_t len)
+{
+  size_t off = 0;
+
+  while (off + sizeof(Elf64_Nhdr) <= len) {
+    Elf64_Nhdr nh;
+    size_t name = off + sizeof(nh), desc;
+    memcpy(&nh, notes + off, sizeof(nh));
+    desc = name + ((nh.n_namesz + 3) & ~3u);
+    if (desc + nh.n_descsz > len || desc < name)
+      return;
+    if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+        !memcmp(notes + name, "GNU", 4)) {
+      im->build_id_len =
+          nh.n_descsz < IMAGE_BUILD_ID_MAX ? nh.n_descsz : IMAGE_BUILD_ID_MAX;
+      memcpy(im->build_id, notes + desc, im->build_id_len);
+      return;
+    }
+    off = desc + ((nh.n_descsz + 3) & ~3u);
+  }
+}
+
+/* The soname string, in small reads: it may end close to the end of its
+ * mapping. */
+static void read_soname(struct image *im, const struct proc *p, uint64_t at)
+{
+  size_t got = 0, max = sizeof(im->soname);
+
+  while (got < max - 1) {
+    size_t k = max - 1 - got < 32 ? max - 1 - got : 32;
+    if (proc_read(p, at + got, im->soname + got, k, NULL)) {
+      im->soname[0] = '\0';
+      return;
+    }
+    if (memchr(im->soname + got, '\0', k))
+      return;
+    got += k;
+  }
+  im->soname[max - 1] = '\0';
+}
+
+static void read_dynamic(struct image *im, const struct proc *p, uint64_t bias,
+                         const Elf64_Phdr *ph)
+{
+  Elf64_Dyn dyn[256];
+  size_t len = ph->p_memsz < sizeof(dyn) ? ph->p_memsz : sizeof(dyn);
+  uint64_t soname = 0;
+  int has_soname = 0;
+
+  if (proc_read(p, bias + ph->p_vaddr, dyn, len, NULL))
+    return;
+  for (size_t j = 0; j < len / sizeof(*dyn) && dyn[j].d_tag != DT_NULL; j++) {
+    /* The loader relocates these in place on most machines; a value
+     * below the bias was left as a link-time address. */
+    uint64_t v = dyn[j].d_un.d_ptr;
+    uint64_t a = (v < bias ? v + bias : v) - bias;
+    switch (dyn[j].d_tag) {
+    case DT_STRTAB:
+      im->strtab = a;
+      break;
+    case DT_SYMTAB:
+      im->symtab = a;
+      break;
+    case DT_GNU_HASH:
+      im->gnu_hash = a;
+      break;
+    case DT_HASH:
+      im->hash = a;
+      break;
+    case DT_STRSZ:
+      im->strsz = v;
+      break;
+    case DT_SONAME:
+      soname = v;
+      has_soname = 1;
+      break;
+    }
+  }
+  im->has_dyn = im->strtab && im->symtab;
+  if (im->has_dyn && has_soname)
+    read_soname(im, p, bias + im->strtab + soname);
+}
+
+/* The headers of the image at base: bias, dynamic section, build-id,
+ * soname. Under images_lock. */
+static int load_head(struct image *im, const struct proc *p, uint64_t base)
+{
+  uint8_t head[IMAGE_HEAD] __attribute__((aligned(8)));
+  Elf64_Ehdr eh;
+  Elf64_Phdr ph[64];
+  uint64_t bias = 0;
+  int load = -1;
+
+  if (im->head_ok)
+    return 0;
+  /* The first page is mapped whenever the image is. */
+  if (proc_read(p, base, head, sizeof(head), NULL))
+    return -ENOEXEC;
+  memcpy(&eh, head, sizeof(eh));
+  if (memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+      eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+      eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 64)
+    return -ENOEXEC;
+  if (eh.e_phoff + eh.e_phnum * sizeof(Elf64_Phdr) <= sizeof(head))
+    memcpy(ph, head + eh.e_phoff, eh.e_phnum * sizeof(Elf64_Phdr));
+  else if (proc_read(p, base + eh.e_phoff, ph, eh.e_phnum * sizeof(Elf64_Phdr),
+                     NULL))
+    return -ENOEXEC;
+  for (int i = 0; i < eh.e_phnum && load < 0; i++)
+    if (ph[i].p_type == PT_LOAD)
+      load = i;
+  if (load < 0)
+    return -ENOEXEC;
+  im->vbase = ph[load].p_vaddr & ~(uint64_t)(ph[load].p_align - 1);
+  bias = base - im->vbase;
+  for (int i = 0; i < eh.e_phnum; i++) {
+    if (ph[i].p_type == PT_NOTE && !im->build_id_len) {
+      uint8_t notes[1024];
+      uint64_t off = ph[i].p_vaddr - im->vbase;
+      size_t len =
+          ph[i].p_filesz < sizeof(notes) ? ph[i].p_filesz : sizeof(notes);
+      if (off + len <= sizeof(head))
+        read_build_id(im, head + off, len);
+      else if (!proc_read(p, bias + ph[i].p_vaddr, notes, len, NULL))
+        read_build_id(im, notes, len);
+    } else if (ph[i].p_type == PT_DYNAMIC && !im->has_dyn) {
+      read_dynamic(im, p, bias, &ph[i]);
+    }
+  }
+  im->head_ok = 1;
+  return 0;
+}
+
+static void drop_syms(struct image *im)
+{
+  free(im->syms);
+  free(im->strs);
+  free(im->gnu);
+  free(im->sysv);
+  im->syms = NULL;
+  im->strs = NULL;
+  im->gnu = im->sysv = NULL;
+}
+
+static void image_done(struct image *im, struct image *tmp)
+{
+  if (im == tmp)
+    drop_syms(tmp);
+}
+
+static void *read_alloc(const struct proc *p, uint64_t addr, size_t len)
+{
+  void *b = malloc(len ? len : 1);
+
+  if (b && len && proc_read(p, addr, b, len, NULL)) {
+    free(b);
+    return NULL;
+  }
+  return b;
+}
+
+/* The GNU hash table, and from it the number of dynamic symbols (the
+ * highest chain's end). */
+static int load_gnu(struct image *im, const struct proc *p, uint64_t bias)
+{
+  uint64_t at = bias + im->gnu_hash;
+  uint32_t hdr[4], top = 0, n;
+  size_t head;
+
+  if (proc_read(p, at, hdr, sizeof(hdr), NULL) || !hdr[0] ||
+      hdr[0] > IMAGE_MAX_SYMS || hdr[2] > IMAGE_MAX_SYMS)
+    return -ENOENT;
+  head = 4 + (size_t)hdr[2] * 2 + hdr[0]; /* words: header, bloom, buckets */
+  if (!(im->gnu = read_alloc(p, at, head * 4)))
+    return -EFAULT;
+  for (uint32_t b = 0; b < hdr[0]; b++)
+    if (im->gnu[4 + (size_t)hdr[2] * 2 + b] > top)
+      top = im->gnu[4 + (size_t)hdr[2] * 2 + b];
+  n = hdr[1];
+  if (top >= hdr[1]) {
+    /* Walk the last chain to its end, a page at a time (word by word
+     * where a page would cross the end of the mapping). */
+    uint32_t chunk[1024], from = 0, have = 0;
+    for (n = top;; n++) {
+      if (n - hdr[1] >= IMAGE_MAX_SYMS)
+        return -ENOENT;
+      if (n >= from + have) {
+        uint64_t a = at + (head + n - hdr[1]) * 4;
+        from = n;
+        have = 1024;
+        if (proc_read(p, a, chunk, sizeof(chunk), NULL)) {
+          have = 1;
+          if (proc_read(p, a, chunk, 4, NULL))
+            return -EFAULT;
+        }
+      }
+      if (chunk[n - from] & 1)
+        break;
+    }
+    n++;
+  }
+  free(im->gnu);
+  if (!(im->gnu = read_alloc(p, at, (head + n - hdr[1]) * 4)))
+    return -EFAULT;
+  im->nsyms = n;
+  return 0;
+}
+
+static int load_sysv(struct image *im, const struct proc *p, uint64_t bias)
+{
+  uint64_t at = bias + im->hash;
+  uint32_t hdr[2];
+
+  if (proc_read(p, at, hdr, sizeof(hdr), NULL) || !hdr[0] ||
+      hdr[0] > IMAGE_MAX_SYMS || hdr[1] > IMAGE_MAX_SYMS)
+    return -ENOENT;
+  if (!(im->sysv = read_alloc(p, at, (2 + (size_t)hdr[0] + hdr[1]) * 4)))
+    return -EFAULT;
+  if (!im->nsyms || hdr[1] > im->nsyms)
+    im->nsyms = hdr[1];
+  return 0;
+}
+
+/* The dynamic symbol table, its strings and hash tables. Under the lock. */
+static int load_syms(struct image *im, const struct proc *p, uint64_t base)
+{
+  uint64_t bias = base - im->vbase;
+
+  if (im->syms_ok)
+    return 0;
+  if (!im->has_dyn || !im->strsz || im->strsz > IMAGE_MAX_STRS)
+    return -ENOENT;
+  if ((im->gnu_hash && load_gnu(im, p, bias)) ||
+      (im->hash && load_sysv(im, p, bias)) || !im->nsyms ||
+      !(im->syms = read_alloc(p, bias + im->symtab,
+                              (size_t)im->nsyms * sizeof(Elf64_Sym))) ||
+      !(im->strs = read_alloc(p, bias + im->strtab, im->strsz))) {
+    drop_syms(im);
+    im->nsyms = 0;
+    return -ENOENT;
+  }
+  im->syms_ok = 1;
+  return 0;
+}
+
+/* Is the defined symbol at index i named name? */
+static int sym_is(const struct image *im, uint32_t i, const char *name)
+{
+  const Elf64_Sym *s;
+  size_t n = strlen(name) + 1;
+
+  if (i >= im->nsyms)
+    return 0;
+  s = &im->syms[i];
+  if (s->st_shndx == SHN_UNDEF || !s->st_value || s->st_name >= im->strsz ||
+      im->strsz - s->st_name < n)
+    return 0;
+  return !memcmp(im->strs + s->st_name, name, n);
+}
+
+static const Elf64_Sym *gnu_lookup(const struct image *im, const char *name)
+{
+  const uint32_t *g = im->gnu;
+  uint32_t h = 5381, nb, off, i;
+  const uint32_t *buckets, *chains;
+
+  for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+    h = h * 33 + *c;
+  nb = g[0];
+  off = g[1];
+  buckets = g + 4 + (size_t)g[2] * 2;
+  chains = buckets + nb;
+  i = buckets[h % nb];
+  if (i < off)
+    return NULL;
+  for (; i < im->nsyms; i++) {
+    uint32_t ch = chains[i - off];
+    if ((ch | 1) == (h | 1) && sym_is(im, i, name))
+      return &im->syms[i];
+    if (ch & 1)
+      return NULL;
+  }
+  return NULL;
+}
+
+static const Elf64_Sym *sysv_lookup(const struct image *im, const char *name)
+{
+  const uint32_t *t = im->sysv;
+  uint32_t h = 0, g, nb = t[0], nc = t[1], i;
+
+  for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+    h = (h << 4) + *c;
+    g = h & 0xf0000000u;
+    h ^= g >> 24;
+    h &= ~g;
+  }
+  i = t[2 + h % nb];
+  for (uint32_t guard = 0; i && i < nc && guard < nc; guard++) {
+    if (sym_is(im, i, name))
+      return &im->syms[i];
+    i = t[2 + nb + i];
+  }
+  return NULL;
+}
+
+/* The offset-0 mapping of path, with the base and extent of the file. */
+static const struct proc_map *object(const struct proc_map *maps, size_t n,
+                                     const char *path, uint64_t *base)
+{
+  uint64_t lo, hi;
+
+  if (proc_object_range(maps, n, path, base, &lo, &hi))
+    return NULL;
+  for (size_t i = 0; i < n; i++)
+    if (maps[i].start == *base && !strcmp(maps[i].path, path))
+      return &maps[i];
+  return NULL;
+}
+
+/* name from the file behind the mapping (symbols only in .symtab, or
+ * versioned names), remembered per image. */
+static int file_symbol(const struct proc *p, const struct proc_map *maps,
+                       size_t n, const char *path, struct image *im,
+                       const char *name, uint64_t *value, uint64_t *size,
+                       struct pulp_err *e)
+{
+  char file[PATH_MAX + 64];
+  struct elf_file *f;
+  struct elf_sym sym;
+  struct file_sym *fs;
+  int rc;
+
+  pthread_mutex_lock(&images_lock);
+  for (fs = im ? im->file_syms : NULL; fs; fs = fs->next)
+    if (!strcmp(fs->name, name))
+      break;
+  if (fs && !fs->rc) {
+    *value = fs->value;
+    *size = fs->size;
+  }
+  pthread_mutex_unlock(&images_lock);
+  if (fs && !fs->rc)
+    return 0;
+  file[0] = '\0';
+  for (size_t i = 0; i < n && !file[0]; i++)
+    if (!strcmp(maps[i].path, path))
+      proc_file_path(p, &maps[i], file, sizeof(file));
+  if ((rc = elf_file_open(file, 0, &f, e)))
+    return rc;
+  rc = elf_file_find_symbol(f, name, &sym, e);
+  elf_file_close(f);
+  if (rc)
+    return rc; /* not remembered: the message names this process's file */
+  *value = sym.value;
+  *size = sym.size;
+  pthread_mutex_lock(&images_lock);
+  if (im && (fs = malloc(sizeof(*fs) + strlen(name) + 1))) {
+    strcpy(fs->name, name);
+    fs->value = sym.value;
+    fs->size = sym.size;
+    fs->rc = 0;
+    fs->next = im->file_syms;
+    im->file_syms = fs;
+  }
+  pthread_mutex_unlock(&images_lock);
+  return 0;
+}
+
+int proc_symbol_sized(const struct proc *p, const struct proc_map *maps,
+                      size_t n, const char *path, const char *name,
+                      uint64_t *addr, uint64_t *size, struct pulp_err *e)
+{
+  const struct proc_map *m;
+  struct image *im, tmp;
+  uint64_t base, value = 0;
+  int rc = -ENOENT;
+
+  if (!(m = object(maps, n, path, &base)))
+    return err_set(e, -ENOENT, "%s is not mapped", path);
+  pthread_mutex_lock(&images_lock);
+  im = image_of(m, &tmp);
+  if (!strchr(name, '@') && !load_head(im, p, base) &&
+      !load_syms(im, p, base)) {
+    const Elf64_Sym *s = NULL;
+    if (im->gnu)
+      s = gnu_lookup(im, name);
+    if (!s && im->sysv)
+      s = sysv_lookup(im, name);
+    if (s) {
+      *addr = base - im->vbase + s->st_value;
+      *size = s->st_size;
+      rc = 0;
+    }
+  }
+  image_done(im, &tmp);
+  pthread_mutex_unlock(&images_lock);
+  if (rc == 0)
+    return 0;
+  if ((rc = file_symbol(p, maps, n, path, im == &tmp ? NULL : im, name, &value,
+                        size, e)))
+    return rc;
+  /* st_value is a link-time address: the load base is its bias only for
+   * objects linked at 0, which is what the tool patches (PIC). */
+  *addr = base + value;
+  return 0;
+}
+
+int proc_symbol(const struct proc *p, const struct proc_map *maps, size_t n,
+                const char *path, const char *name, uint64_t *addr,
+                struct pulp_err *e)
+{
+  uint64_t size;
+
+  return proc_symbol_sized(p, maps, n, path, name, addr, &size, e);
+}
+
+void proc_soname(const struct proc *p, const struct proc_map *m, char *out,
+                 size_t max)
+{
+  struct image *im, tmp;
+
+  if (!max)
+    return;
+  out[0] = '\0';
+  pthread_mutex_lock(&images_lock);
+  if (!load_head(im = image_of(m, &tmp), p, m->start))
+    snprintf(out, max, "%s", im->soname);
+  image_done(im, &tmp);
+  pthread_mutex_unlock(&images_lock);
+}
+
+size_t proc_build_id(const struct proc *p, const struct proc_map *m,
+                     uint8_t *id, size_t max)
+{
+  struct image *im, tmp;
+  size_t n = 0;
+
+  pthread_mutex_lock(&images_lock);
+  if (!load_head(im = image_of(m, &tmp), p, m->start)) {
+    n = im->build_id_len < max ? im->build_id_len : max;
+    memcpy(id, im->build_id, n);
+  }
+  image_done(im, &tmp);
+  pthread_mutex_unlock(&images_lock);
+  return n;
 }

@@ -21,13 +21,18 @@ struct proc {
   char comm[64];
   char root[64]; /* dir + "/root": paths of its mount namespace */
   int memfd;     /* dir + "/mem", read-write */
+  /* The memory map as first read (proc_maps): read once per proc_open,
+   * shared by every step of one operation. */
+  struct proc_map *maps;
+  size_t nmaps;
 };
 
 struct proc_map {
   uint64_t start, end, offset;
   uint64_t dev, inode; /* of the mapped file (dev as makedev()) */
   char perms[5];       /* "r-xp" */
-  char path[PATH_MAX]; /* "" for anonymous mappings */
+  const char *path;    /* "" for anonymous mappings; lives in the same
+                          allocation as the array */
 };
 
 /* Opens pid: -ESRCH "no such process", -EPERM with a hint about
@@ -36,9 +41,16 @@ struct proc_map {
 int proc_open(pid_t pid, struct proc *p, struct pulp_err *e);
 void proc_close(struct proc *p);
 
-/* Parses /proc/PID/maps into *maps (malloc'd). */
-int proc_maps(const struct proc *p, struct proc_map **maps, size_t *n,
+/* The memory map of p (/proc/PID/maps) into *maps, malloc'd as one block
+ * (free(*maps) frees the paths too). Read on the first call after
+ * proc_open; later calls return a copy of that reading, so that the
+ * checks, the thread choice and the call see one map and parse it once. */
+int proc_maps(struct proc *p, struct proc_map **maps, size_t *n,
               struct pulp_err *e);
+
+/* Parses the text of a maps file (len bytes) into *maps as above. */
+int proc_maps_parse(const char *text, size_t len, struct proc_map **maps,
+                    size_t *n);
 
 /* The load base of the ELF file mapped from path (the lowest mapping of
  * that file with file offset 0) and the extent [*lo, *hi) of all its
@@ -56,7 +68,10 @@ const char *proc_find_mapped(const struct proc_map *maps, size_t n,
  * base + st_value. Read from the image's dynamic symbol table in p's
  * memory, so a process that chroot()ed or lives in another mount namespace
  * is read the same way; symbols only in the file's .symtab are read from
- * the file (proc_file_path). */
+ * the file (proc_file_path). What an image says is read once per file
+ * (device and inode of its mapping) for the tool's whole run and kept
+ * relative to the load base (proc_image.c): a fleet of processes sharing
+ * one libc resolves its names once. Thread-safe. */
 int proc_symbol(const struct proc *p, const struct proc_map *maps, size_t n,
                 const char *path, const char *name, uint64_t *addr,
                 struct pulp_err *e);
@@ -65,15 +80,17 @@ int proc_symbol_sized(const struct proc *p, const struct proc_map *maps,
                       size_t n, const char *path, const char *name,
                       uint64_t *addr, uint64_t *size, struct pulp_err *e);
 
-/* The DT_SONAME of the ELF image loaded at base, read from p's memory, into
- * out; "" when it has none. */
-void proc_soname(const struct proc *p, uint64_t base, char *out, size_t max);
+/* The DT_SONAME of the ELF image loaded at m (its mapping with file offset
+ * 0), read from p's memory, into out; "" when it has none. */
+void proc_soname(const struct proc *p, const struct proc_map *m, char *out,
+                 size_t max);
 
-/* The GNU build-id of the ELF image loaded at base (the mapping with file
+/* The GNU build-id of the ELF image loaded at m (the mapping with file
  * offset 0), read from the process's memory: the loaded image is the truth
- * even when its file was replaced on disk. Returns its length, 0 if none. */
-size_t proc_build_id(const struct proc *p, uint64_t base, uint8_t *id,
-                     size_t max);
+ * even when its file was replaced on disk (a replaced file is another
+ * inode). Returns its length, 0 if none. */
+size_t proc_build_id(const struct proc *p, const struct proc_map *m,
+                     uint8_t *id, size_t max);
 
 /* path (as seen by the process) prefixed with its /proc/PID/root. */
 void proc_path(const struct proc *p, const char *path, char *out, size_t max);

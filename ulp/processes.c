@@ -90,7 +90,7 @@ static void judge(struct verdict *v)
     return;
   }
   if (tg.runtime) {
-    if (target_read_state(&tg, &s, &e)) {
+    if (target_read_state_brief(&tg, &s, &e)) {
       v->reason = "no-access";
       snprintf(v->detail, sizeof(v->detail), "runtime state: %.480s", e.msg);
     } else if ((why = pulp_state_disabled(s))) {

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ static int maps_library(struct target *t, const struct proc_map *m,
 
   if (pulp_lib_matches(name, m->path, NULL))
     return 1;
-  proc_soname(&t->proc, m->start, soname, sizeof(soname));
+  proc_soname(&t->proc, m, soname, sizeof(soname));
   return pulp_lib_matches(name, NULL, soname);
 }
 
@@ -79,7 +80,7 @@ int target_has_object(struct target *t, const struct ulp_patch *u,
 
     if (!image_start(t, i))
       continue;
-    n = proc_build_id(&t->proc, m->start, id, sizeof(id));
+    n = proc_build_id(&t->proc, m, id, sizeof(id));
     if (n && n == u->target_build_id_len && !memcmp(id, u->target_build_id, n))
       return 0;
     if (!seen && maps_library(t, m, u->target)) {
@@ -118,19 +119,33 @@ void target_each_livepatchable(struct target *t,
   }
 }
 
-/* One consistent copy of the state at addr into s. */
+/* One consistent copy of the state at addr into s (zeroed by the caller):
+ * all of it, or (brief) without the log and the unused patch slots, which
+ * are most of its 70 KiB: a fleet trigger reads it from every process. */
 static int read_state_at(struct target *t, uint64_t addr, struct pulp_state *s,
-                         struct pulp_err *e)
+                         int brief, struct pulp_err *e)
 {
+  const size_t head = offsetof(struct pulp_state, patches);
+  const size_t dis = offsetof(struct pulp_state, disabled);
   int rc;
 
   for (int tries = 0; tries < 1000; tries++) {
-    uint32_t gen;
-    if ((rc = proc_read(&t->proc, addr, s, sizeof(*s), e)))
+    uint32_t gen, np;
+    if ((rc = proc_read(&t->proc, addr, s, brief ? head : sizeof(*s), e)))
       return rc;
     if (s->magic != PULP_STATE_MAGIC || s->abi_version != PULP_STATE_ABI)
       return err_set(e, -EPROTO, "its runtime is another version of Pulp");
     gen = s->generation;
+    np = s->npatches < PULP_STATE_MAX_PATCHES ? s->npatches
+                                              : PULP_STATE_MAX_PATCHES;
+    if (brief && gen % 2 == 0 && np &&
+        (rc = proc_read(&t->proc, addr + head, s->patches,
+                        np * sizeof(s->patches[0]), e)))
+      return rc;
+    if (brief && gen % 2 == 0 &&
+        (rc = proc_read(&t->proc, addr + dis, s->disabled, sizeof(s->disabled),
+                        e)))
+      return rc;
     if (gen % 2 == 0) {
       uint32_t again;
       if ((rc = proc_read(&t->proc,
@@ -145,7 +160,7 @@ static int read_state_at(struct target *t, uint64_t addr, struct pulp_state *s,
   return err_set(e, -EAGAIN, "its state kept changing while read");
 }
 
-int target_read_state(struct target *t, struct pulp_state **out,
+static int read_state(struct target *t, struct pulp_state **out, int brief,
                       struct pulp_err *e)
 {
   struct pulp_state *s;
@@ -157,9 +172,9 @@ int target_read_state(struct target *t, struct pulp_state **out,
   if ((rc = proc_symbol(&t->proc, t->maps, t->nmaps, t->runtime,
                         PULP_STATE_SYMBOL, &addr, e)))
     return rc;
-  if (!(s = malloc(sizeof(*s))))
+  if (!(s = calloc(1, sizeof(*s))))
     return err_set(e, -ENOMEM, "out of memory");
-  if ((rc = read_state_at(t, addr, s, e))) {
+  if ((rc = read_state_at(t, addr, s, brief, e))) {
     free(s);
     return rc;
   }
@@ -167,20 +182,123 @@ int target_read_state(struct target *t, struct pulp_state **out,
   return 0;
 }
 
+int target_read_state(struct target *t, struct pulp_state **out,
+                      struct pulp_err *e)
+{
+  return read_state(t, out, 0, e);
+}
+
+int target_read_state_brief(struct target *t, struct pulp_state **out,
+                            struct pulp_err *e)
+{
+  return read_state(t, out, 1, e);
+}
+
+/* Reads up to max - 1 bytes of a /proc file into buf (NUL-ended); the
+ * length, or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t max)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t n;
+
+  if (fd < 0)
+    return -1;
+  n = read(fd, buf, max - 1);
+  close(fd);
+  buf[n > 0 ? n : 0] = '\0';
+  return n;
+}
+
 static int name_matches(pid_t pid, const char *pattern)
 {
   char path[64], comm[64] = "";
-  FILE *f;
 
   if (!pattern)
     return 1;
   snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-  if ((f = fopen(path, "re"))) {
-    if (fgets(comm, sizeof(comm), f))
-      comm[strcspn(comm, "\n")] = '\0';
-    fclose(f);
-  }
+  if (read_small(path, comm, sizeof(comm)) > 0)
+    comm[strcspn(comm, "\n")] = '\0';
   return fnmatch(pattern, comm, 0) == 0;
+}
+
+/* Is there, in the len bytes at s, a path whose base name starts with
+ * name ("/libpulp.so": no '/' after it on its line)? */
+static int names_runtime(const char *s, size_t len, const char *name,
+                         size_t nlen)
+{
+  const char *end = s + len, *q;
+
+  while ((q = memmem(s, (size_t)(end - s), name, nlen))) {
+    const char *eol = memchr(q + 1, '\n', (size_t)(end - q - 1));
+    if (!memchr(q + 1, '/', (size_t)((eol ? eol : end) - q - 1)))
+      return 1;
+    s = q + 1;
+  }
+  return 0;
+}
+
+/* Does the maps file at path name the runtime (a mapped file whose base
+ * name starts with PULP_RUNTIME_NAME)? Read in large pieces: the kernel
+ * formats the whole map for every reader. */
+static int maps_runtime(const char *path)
+{
+  static const char name[] = "/" PULP_RUNTIME_NAME;
+  char buf[16384 + sizeof(name)];
+  size_t keep = 0;
+  int fd = open(path, O_RDONLY | O_CLOEXEC), has = 0;
+  ssize_t n;
+
+  if (fd < 0)
+    return 0;
+  while (!has && (n = read(fd, buf + keep, sizeof(buf) - 1 - keep)) > 0) {
+    size_t len = keep + (size_t)n;
+    buf[len] = '\0';
+    has = names_runtime(buf, len, name, sizeof(name) - 1);
+    /* A name cut by the end of this piece: keep its start. */
+    keep = len < sizeof(name) ? len : sizeof(name) - 1;
+    memmove(buf, buf + len - keep, keep);
+  }
+  close(fd);
+  return has;
+}
+
+int target_open_scanned(pid_t pid, struct target *t, struct pulp_err *e)
+{
+  char path[64];
+  int rc = target_open(pid, t, e);
+
+  if (rc == 0 && t->runtime)
+    return 0;
+  if (rc == 0) {
+    target_close(t);
+    return 1;
+  }
+  /* Not open: mentioned only when its map names the runtime (a map the
+   * tool may not read is another user's process: not a candidate). */
+  snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+  return maps_runtime(path) ? rc : 1;
+}
+
+int target_each_process(const char *pattern, int (*fn)(pid_t pid, void *arg),
+                        void *arg)
+{
+  DIR *d = opendir("/proc");
+  struct dirent *de;
+  int r = 0;
+
+  if (!d)
+    return -errno;
+  while (!r && (de = readdir(d))) {
+    pid_t pid;
+
+    if (!isdigit((unsigned char)de->d_name[0]))
+      continue;
+    pid = (pid_t)atoi(de->d_name);
+    if (pid != getpid() && name_matches(pid, pattern))
+      r = fn(pid, arg);
+  }
+  closedir(d);
+  return r;
 }
 
 int target_each_runtime_process(const char *pattern,
@@ -193,9 +311,7 @@ int target_each_runtime_process(const char *pattern,
   if (!d)
     return -errno;
   while (!r && (de = readdir(d))) {
-    char path[64], line[PATH_MAX + 128];
-    FILE *f;
-    int has = 0;
+    char path[64];
     pid_t pid;
 
     if (!isdigit((unsigned char)de->d_name[0]))
@@ -204,15 +320,7 @@ int target_each_runtime_process(const char *pattern,
     if (pid == getpid() || !name_matches(pid, pattern))
       continue;
     snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-    if (!(f = fopen(path, "re")))
-      continue;
-    while (!has && fgets(line, sizeof(line), f)) {
-      char *slash = strrchr(line, '/');
-      has = slash &&
-            !strncmp(slash + 1, PULP_RUNTIME_NAME, strlen(PULP_RUNTIME_NAME));
-    }
-    fclose(f);
-    if (has)
+    if (maps_runtime(path))
       r = fn(pid, arg);
   }
   closedir(d);

@@ -40,6 +40,22 @@ void target_each_livepatchable(struct target *t,
  * into *out, malloc'd. */
 int target_read_state(struct target *t, struct pulp_state **out,
                       struct pulp_err *e);
+/* The same without the log (left empty): what decisions need. */
+int target_read_state_brief(struct target *t, struct pulp_state **out,
+                            struct pulp_err *e);
+
+/* For a scan (with target_each_process): opens pid as target_open does
+ * when its map names the runtime. 1 when it is no candidate (no runtime,
+ * gone, or a map the tool may not read: another user's process), with
+ * nothing open and nothing to say; an error (t->proc.comm set when known)
+ * for a candidate that cannot be opened. */
+int target_open_scanned(pid_t pid, struct target *t, struct pulp_err *e);
+
+/* Calls fn for every other process whose name matches the shell wildcard
+ * pattern (NULL: any), without reading more than its name: the map is
+ * read by target_open_scanned, once, in the workers of a fleet. */
+int target_each_process(const char *pattern, int (*fn)(pid_t pid, void *arg),
+                        void *arg);
 
 /* Calls fn for every other process that has the runtime mapped and whose
  * name matches the shell wildcard pattern (NULL: any); stops early if fn

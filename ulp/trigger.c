@@ -77,7 +77,7 @@ static int check_state(struct trigger *t, struct target *tg, int *done,
                        struct pulp_err *e)
 {
   struct pulp_state *s = NULL;
-  int rc = target_read_state(tg, &s, e);
+  int rc = target_read_state_brief(tg, &s, e);
 
   /* Disabled by the operator (ulp set_patchable, LIBPULP_DISABLE_ON_*):
    * skipped without borrowing a thread; the runtime would refuse. */
@@ -138,8 +138,10 @@ static void report(struct trigger *t, const char *name, pid_t pid,
 {
   static const char *const word[] = {"succeeded", "skipped", "failed"};
 
-  pthread_mutex_lock(&t->lock);
+  /* Outside the lock: syslog(3) is thread-safe, and slow enough (a
+   * socket per message without /dev/log) to serialise a fleet. */
   audit_set_log(&t->audit, pid, name, word[o], why);
+  pthread_mutex_lock(&t->lock);
   t->nmentioned++;
   *(o == SUCCEEDED ? &t->nsucceeded
     : o == SKIPPED ? &t->nskipped
@@ -222,8 +224,11 @@ static int one_process(pid_t pid, void *arg)
   struct target tg;
   struct pulp_err e = {0};
   int done = 0;
-  int rc = target_open(pid, &tg, &e);
+  int rc = t->explicit_pid ? target_open(pid, &tg, &e)
+                           : target_open_scanned(pid, &tg, &e);
 
+  if (rc == 1)
+    return 0; /* no runtime: not a candidate of the scan */
   if (rc && rc != -ESRCH && hijack_process_gone(pid))
     rc = err_set(&e, -ESRCH, "process exited");
   if (rc) {
@@ -430,6 +435,10 @@ static void usage(FILE *f)
  * user-name wildcard or a UID. */
 static void only_user(struct trigger *t, const char *user)
 {
+  /* The last uid's answer: a fleet runs under few users, and each lookup
+   * may read the user database. */
+  unsigned long last = (unsigned long)-2;
+  int last_ok = 0;
   size_t n = 0;
 
   for (size_t i = 0; i < t->npids; i++) {
@@ -443,9 +452,13 @@ static void only_user(struct trigger *t, const char *user)
           break;
       fclose(f);
     }
-    struct passwd *pw = getpwuid((uid_t)uid);
-    snprintf(name, sizeof(name), "%lu", uid);
-    if (!strcmp(user, name) || (pw && !fnmatch(user, pw->pw_name, 0)))
+    if (uid != last) {
+      struct passwd *pw = getpwuid((uid_t)uid);
+      snprintf(name, sizeof(name), "%lu", uid);
+      last = uid;
+      last_ok = !strcmp(user, name) || (pw && !fnmatch(user, pw->pw_name, 0));
+    }
+    if (last_ok)
       t->pids[n++] = t->pids[i];
   }
   t->npids = n;
@@ -618,7 +631,7 @@ int cmd_trigger(int argc, char **argv)
     t.explicit_pid = 1;
     one_process((pid_t)atoi(t.pattern), &t);
   } else {
-    target_each_runtime_process(t.pattern, collect, &t);
+    target_each_process(t.pattern, collect, &t);
     if (user)
       only_user(&t, user);
     if (one_thread) /* --disable-threading: one process at a time */

@@ -9,11 +9,19 @@
 
 #include <dlfcn.h>
 #include <elfutils/libdwfl.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
+#include <unistd.h>
 
 #define STACK_SCAN_BYTES 16384
+/* The quick check reads at most this much of a stack: a thread deeper in
+ * its stack is unwound. */
+#define QUICK_SCAN_BYTES (256 * 1024)
 
 /* Entry points that take the allocator's or the loader's locks. */
 static const char *const unsafe_functions[] = {
@@ -44,25 +52,58 @@ void unsafe_code_add(struct unsafe_code *u, uint64_t lo, uint64_t hi,
   u->n++;
 }
 
+/* The ranges of the last libc seen, relative to its load base: a fleet's
+ * processes share one libc (same device and inode), whose names are then
+ * resolved once. */
+static struct {
+  pthread_mutex_t lock;
+  uint64_t dev, inode;
+  size_t n;
+  struct {
+    uint64_t off, size;
+    const char *name;
+  } r[UNSAFE_CODE_MAX];
+} known = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
 void unsafe_code_load(const struct proc *p, const struct proc_map *maps,
                       size_t n, struct unsafe_code *u)
 {
-  const char *libc = NULL;
+  const struct proc_map *libc = NULL;
+  uint64_t base, lo, hi;
 
   memset(u, 0, sizeof(*u));
   for (size_t i = 0; i < n && !libc; i++)
     if (!strncmp(base_name(maps[i].path), "libc.so", 7))
-      libc = maps[i].path;
-  if (!libc)
+      libc = &maps[i];
+  if (!libc || proc_object_range(maps, n, libc->path, &base, &lo, &hi) != 0)
     return;
-  for (size_t i = 0; i < sizeof(unsafe_functions) / sizeof(*unsafe_functions);
-       i++) {
-    uint64_t addr, size;
-    if (proc_symbol_sized(p, maps, n, libc, unsafe_functions[i], &addr, &size,
-                          NULL) == 0 &&
-        size)
-      unsafe_code_add(u, addr, addr + size, unsafe_functions[i]);
+  pthread_mutex_lock(&known.lock);
+  if (!libc->inode || known.dev != libc->dev || known.inode != libc->inode) {
+    known.n = 0;
+    known.dev = known.inode = 0;
+    for (size_t i = 0; i < sizeof(unsafe_functions) / sizeof(*unsafe_functions);
+         i++) {
+      uint64_t addr, size;
+      if (proc_symbol_sized(p, maps, n, libc->path, unsafe_functions[i], &addr,
+                            &size, NULL) == 0 &&
+          size && addr >= base && known.n < UNSAFE_CODE_MAX) {
+        known.r[known.n].off = addr - base;
+        known.r[known.n].size = size;
+        known.r[known.n++].name = unsafe_functions[i];
+      }
+    }
+    /* Remembered when the process was there all along: one that exited
+     * meanwhile may have answered only part of the names. */
+    uint32_t magic;
+    if (known.n && proc_read(p, base, &magic, sizeof(magic), NULL) == 0) {
+      known.dev = libc->dev;
+      known.inode = libc->inode;
+    }
   }
+  for (size_t i = 0; i < known.n; i++)
+    unsafe_code_add(u, base + known.r[i].off,
+                    base + known.r[i].off + known.r[i].size, known.r[i].name);
+  pthread_mutex_unlock(&known.lock);
   u->nlibc = u->n;
 }
 
@@ -92,7 +133,7 @@ static const char *lookup(const struct unsafe_code *u, uint64_t a, int ret)
  * never borrow a thread (and the tool where libdw1 is not installed) pay
  * nothing. Types come from the header; no symbol is linked. */
 static struct {
-  int tried, ok;
+  int ok;
   __typeof__(dwfl_begin) *begin;
   __typeof__(dwfl_end) *end;
   __typeof__(dwfl_linux_proc_report) *report;
@@ -114,15 +155,12 @@ static int no_debuginfo(Dwfl_Module *m, void **ud, const char *name,
   return -1;
 }
 
-static int load_libdw(void)
+static void load_libdw_once(void)
 {
-  void *h;
+  void *h = dlopen("libdw.so.1", RTLD_NOW | RTLD_LOCAL);
 
-  if (dw.tried)
-    return dw.ok;
-  dw.tried = 1;
-  if (!(h = dlopen("libdw.so.1", RTLD_NOW | RTLD_LOCAL)))
-    return 0;
+  if (!h)
+    return;
   dw.begin = (__typeof__(dw.begin))dlsym(h, "dwfl_begin");
   dw.end = (__typeof__(dw.end))dlsym(h, "dwfl_end");
   dw.report = (__typeof__(dw.report))dlsym(h, "dwfl_linux_proc_report");
@@ -135,7 +173,19 @@ static int load_libdw(void)
   dw.cb.find_debuginfo = no_debuginfo;
   dw.ok = dw.begin && dw.end && dw.report && dw.report_end && dw.attach &&
           dw.frames && dw.frame_pc && dw.cb.find_elf;
-  return dw.ok; /* the library stays loaded: it is cheap to keep */
+  /* the library stays loaded: it is cheap to keep */
+}
+
+/* Once per run, whichever worker of a wildcard trigger asks first: a
+ * second worker must wait for the answer, not read a half-filled one
+ * (it then fell back to the conservative scan and refused an idle
+ * scanf thread: store_install_and_uninstall_in_running_processes). */
+static int load_libdw(void)
+{
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+  pthread_once(&once, load_libdw_once);
+  return dw.ok;
 }
 
 struct unwinder {
@@ -219,6 +269,105 @@ static const char *scan(const struct proc *p, const struct unsafe_code *u,
   return hit;
 }
 
+/* Is the thread perhaps running a signal handler? Then its live chain may
+ * continue on another stack (a sigaltstack handler interrupted code on
+ * the thread's own stack). A handler runs with its signal blocked (unless
+ * SA_NODEFER): a thread with no caught signal blocked is in none. */
+static int maybe_in_handler(const struct proc *p, pid_t tid)
+{
+  char path[96], buf[2048], *s;
+  unsigned long long blk = ~0ull, cgt = ~0ull;
+  uint64_t mask = ~0ull;
+  ssize_t n;
+  int fd;
+
+  /* The thread is in a ptrace stop: its mask without reading a file. */
+  if (ptrace(PTRACE_GETSIGMASK, tid, (void *)sizeof(mask), &mask) == 0 && !mask)
+    return 0;
+
+  snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)p->pid,
+           (int)tid);
+  if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    return 1;
+  n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0)
+    return 1;
+  buf[n] = '\0';
+  if ((s = strstr(buf, "\nSigBlk:")))
+    blk = strtoull(s + 8, NULL, 16);
+  if ((s = strstr(buf, "\nSigCgt:")))
+    cgt = strtoull(s + 8, NULL, 16);
+  return (blk & cgt) != 0;
+}
+
+/* The mapping holding sp when it is the thread's own stack: the main
+ * thread's [stack], or for another thread an anonymous writable mapping
+ * right above a guard page (how the C library allocates thread stacks).
+ * NULL otherwise (a sigaltstack, a coroutine's stack, a map we did not
+ * read: the caller unwinds). */
+static const struct proc_map *own_stack(const struct proc *p, pid_t tid,
+                                        uint64_t sp)
+{
+  for (size_t i = 0; i < p->nmaps; i++) {
+    const struct proc_map *m = &p->maps[i];
+    if (sp < m->start || sp >= m->end)
+      continue;
+    if (tid == p->pid)
+      return !strcmp(m->path, "[stack]") ? m : NULL;
+    if (i == 0 || m->path[0] || strncmp(m->perms, "rw", 2) ||
+        p->maps[i - 1].end != m->start ||
+        strncmp(p->maps[i - 1].perms, "---", 3))
+      return NULL;
+    return m;
+  }
+  return NULL;
+}
+
+/* Is a in an executable mapping? The loader's range holds its data as
+ * well: a pointer to its data is no return address. */
+static int in_code(const struct proc *p, uint64_t a)
+{
+  for (size_t i = 0; i < p->nmaps; i++)
+    if (a >= p->maps[i].start && a < p->maps[i].end)
+      return p->maps[i].perms[2] == 'x';
+  return 1; /* not in the map we read: suspect */
+}
+
+/* The quick check (no unwind): 1 when no live frame of the thread can be
+ * in unsafe code, 0 when that is not sure. A live return address is a word
+ * of the stack between sp and the stack's end; when no word there points
+ * into unsafe code (as a return address would), no live frame is there.
+ * Dead words may be suspects too: the unwind then decides. */
+static int surely_safe(const struct proc *p, const struct unsafe_code *u,
+                       pid_t tid, uint64_t sp)
+{
+  const struct proc_map *m = own_stack(p, tid, sp);
+  uint64_t lo = UINT64_MAX, hi = 0, at = sp & ~7ull, *words;
+  size_t len, n;
+  int clean = 1;
+
+  if (!m || m->end - at > QUICK_SCAN_BYTES || maybe_in_handler(p, tid))
+    return 0;
+  for (size_t i = 0; i < u->n; i++) {
+    lo = u->r[i].lo < lo ? u->r[i].lo : lo;
+    hi = u->r[i].hi > hi ? u->r[i].hi : hi;
+  }
+  len = (size_t)(m->end - at);
+  if (!(words = malloc(len ? len : 1)))
+    return 0;
+  if (proc_read(p, at, words, len, NULL)) {
+    free(words);
+    return 0;
+  }
+  n = len / sizeof(*words);
+  for (size_t i = 0; i < n && clean; i++)
+    if (words[i] > lo && words[i] <= hi && lookup(u, words[i], 1))
+      clean = !in_code(p, words[i] - 1);
+  free(words);
+  return clean;
+}
+
 const char *unsafe_code_find(const struct proc *p, struct unsafe_code *u,
                              pid_t tid, uint64_t pc, uint64_t link, uint64_t sp)
 {
@@ -231,6 +380,10 @@ const char *unsafe_code_find(const struct proc *p, struct unsafe_code *u,
     hit = lookup(u, link, 1);
   if (hit)
     return hit;
+  /* Most threads (idle in a system call) have no suspect word at all:
+   * no need to load libdw and the CFI of every module for them. */
+  if (surely_safe(p, u, tid, sp))
+    return NULL;
   if (unwind(u, p, tid, &w))
     return w.hit;
   /* No libdw, or a frame without CFI (JIT code, hand-written assembly):

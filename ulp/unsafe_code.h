@@ -34,7 +34,8 @@ struct unsafe_code {
 };
 
 /* Collects the ranges from the libc mapped in p (through its .dynsym, which
- * Debian's stripped libc keeps). No libc: nothing to avoid. */
+ * Debian's stripped libc keeps), resolved once per libc file for the
+ * tool's run. No libc: nothing to avoid. Thread-safe. */
 void unsafe_code_load(const struct proc *p, const struct proc_map *maps,
                       size_t n, struct unsafe_code *u);
 
@@ -45,10 +46,17 @@ void unsafe_code_add(struct unsafe_code *u, uint64_t lo, uint64_t hi,
 /* The name of the unsafe function the thread tid, stopped by the caller
  * under ptrace, is inside, or NULL. pc, link and sp are its registers; link
  * is the return address a leaf function keeps in a register
- * (arch_live_link_reg), 0 if none. The thread's stack is unwound over the
- * CFI of its modules (libdw, loaded on first use); when that fails the
- * stack is scanned conservatively: a false hit only makes the tool try
- * another thread or wait. */
+ * (arch_live_link_reg), 0 if none. First a quick check without unwinding:
+ * when sp lies in the thread's own stack (the main thread's [stack], or an
+ * anonymous mapping above a guard page), the thread runs no signal handler
+ * (no caught signal blocked), and no word of the stack from sp to the end
+ * of that mapping (at most 256 KiB) points into unsafe code as a return
+ * address would, no live frame can be there: safe. Otherwise the thread's
+ * stack is unwound over the CFI of its modules (libdw, loaded on first
+ * use), which tells live frames from dead words (a process idle in
+ * scanf); when that fails the stack is scanned conservatively: a false hit
+ * only makes the tool try another thread or wait. Uses p->maps (the map
+ * read by proc_maps). */
 const char *unsafe_code_find(const struct proc *p, struct unsafe_code *u,
                              pid_t tid, uint64_t pc, uint64_t link,
                              uint64_t sp);

@@ -152,18 +152,27 @@ static uint64_t xcr0(void)
   return ((uint64_t)hi << 32) | lo;
 }
 
-/* End of the last component in mask, in the XSAVE standard format. */
+/* End of the last component in mask, in the XSAVE standard format.
+ * Each component's end is remembered: CPUID traps to the hypervisor in a
+ * VM (tens of microseconds each), and a fleet trigger asks once per
+ * process. Threads racing on an entry store the same value. */
 static size_t xsave_extent(uint64_t mask)
 {
+  static uint32_t comp_end[64]; /* 0: not asked yet */
   size_t end = XSAVE_HDR + 64;
 
   for (unsigned i = 2; i < 64; i++) {
     unsigned a, b, c, d;
+    uint32_t ce;
     if (!(mask & (1ull << i)))
       continue;
-    __cpuid_count(0xd, i, a, b, c, d);
-    if ((size_t)b + a > end)
-      end = (size_t)b + a;
+    if (!(ce = __atomic_load_n(&comp_end[i], __ATOMIC_RELAXED))) {
+      __cpuid_count(0xd, i, a, b, c, d);
+      ce = b + a;
+      __atomic_store_n(&comp_end[i], ce, __ATOMIC_RELAXED);
+    }
+    if ((size_t)ce > end)
+      end = ce;
   }
   return end;
 }
