@@ -82,6 +82,36 @@ int arch_live_call_target(uint64_t func, uint64_t new_fn, uint64_t *target,
  * return to user mode need not serialise. */
 int arch_live_plain_membarrier_serialises(void);
 
+/* ---- runtime side: gates (arch/<arch>/gates.c, docs/apply-protocol.md,
+ * "Per-patch switch without stopping threads (gates)") ---------------- */
+
+/* The slot a gate reads: a call entering the gate goes to `from` while
+ * gen > pulp_gate_epoch, else to `to`. Every value ever stored in from or
+ * to is a whole implementation of the one function the gate belongs to. */
+struct pulp_gate_slot {
+  uint64_t gen;
+  uint64_t from;
+  uint64_t to;
+};
+
+/* The instant of the per-patch switch: the runtime raises it by one with
+ * a single store; it never decreases. */
+extern uint64_t pulp_gate_epoch;
+
+/* How many gates the backend has (a fixed pool in the runtime's text,
+ * nothing generated at run time); 0: no gates, a multi-function plan in
+ * per-patch mode is committed with every thread stopped. */
+size_t arch_live_gate_count(void);
+
+/* The code address of gate i (what a redirect points at) and its slot. */
+uint64_t arch_live_gate_code(size_t i);
+struct pulp_gate_slot *arch_live_gate_slot(size_t i);
+
+/* Where the original code of a function goes on past its switched entry
+ * bytes at site (struct pulp_pad_info.site): what its NOP entry falls
+ * through to, the route a gate takes to the unpatched function. */
+uint64_t arch_live_gate_body(uint64_t site);
+
 /* Where the tool points the borrowed thread: blocks signals, calls
  * pulp_remote_handle() on the hijack stack and, when that returns, restores
  * the context found in pulp_arch_self_ctx and jumps back to the thread's

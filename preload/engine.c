@@ -21,6 +21,7 @@
 #include "core/libname.h"
 #include "core/state_abi.h"
 #include "core/ulp_format.h"
+#include "gates.h"
 #include "images.h"
 #include "state.h"
 #include "switches.h"
@@ -514,6 +515,8 @@ static int plan_function(const struct pulp_arch_layout *L, uintptr_t addr,
                    "limit (PULP_PLAN_MAX_FUNCS)",
                    PULP_PLAN_MAX_FUNCS);
   txn.planned[txn.nplanned++] = addr;
+  /* For a per-patch commit through gates (gates.c). */
+  gates_note(addr, before, after);
   if (!after)
     return L->restore(win, addr, &txn.plan, e);
   rc = arch_live_call_target(addr, after, &target, e);
@@ -587,6 +590,7 @@ int engine_prepare(uint32_t op, const uint8_t *req, size_t len,
   txn.stops_world = !!(op & PULP_ENGINE_STOPS_WORLD);
   memset(&txn.plan, 0, sizeof(txn.plan));
   txn.nplanned = 0;
+  gates_reset();
   txn.next.v = malloc((applied.n + 1) * sizeof(*txn.next.v));
   if (!txn.next.v) {
     pthread_mutex_unlock(&engine_lock);

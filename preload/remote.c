@@ -22,6 +22,7 @@
 #include "core/plan.h"
 #include "core/control_abi.h"
 #include "engine.h"
+#include "gates.h"
 #include "local_commit.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
@@ -210,6 +211,40 @@ static int self_commit(const struct pulp_plan *plan, uint32_t mode,
   return 1;
 }
 
+/* Weak: the hijack tests link this file with a stand-in engine and no
+ * gates.c (tests/integration/hijack); there the plan is never gated. */
+extern __typeof__(gates_commit) gates_commit __attribute__((weak));
+
+/* self_commit in per-function mode, for the gates' plans A and C. */
+static int gate_step(const struct pulp_plan *plan, uint64_t *ns,
+                     struct pulp_err *e)
+{
+  return self_commit(plan, PULP_MODE_FUNCTION, ns, e);
+}
+
+/* The gated operation is committed from its instant on: say so at once,
+ * for a tool that finds the process gone before DONE (a thread that exits
+ * as soon as it sees the new code). */
+static void gate_instant(void)
+{
+  __atomic_store_n(&__pulp_control.self_committed, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The default per-patch mode with a plan of several switches: where the
+ * backend has gates and the plan could be committed one function at a
+ * time, commit it at one instant through the gates (gates.c) instead of
+ * asking the tool to stop every thread. Same returns as self_commit. A
+ * plan with a plain write (a RAW pad) never gets here. */
+static int gated_commit(const struct pulp_plan *plan, uint32_t mode,
+                        uint64_t *switch_ns, struct pulp_err *e)
+{
+  *switch_ns = 0;
+  if (!sync_cmd || mode != PULP_MODE_SELF || plan_is_single_switch(plan) ||
+      !plan_is_per_function(plan) || !gates_commit)
+    return 0;
+  return gates_commit(gate_step, gate_instant, switch_ns, e);
+}
+
 /* After the tool wrote the plan through /proc/PID/mem, stores the same
  * bytes again from this thread, through the process's own mapping. The
  * code is already right, so this changes nothing on hardware (the tool's
@@ -325,7 +360,9 @@ void pulp_remote_handle(void)
         engine_finish(0);
       goto done;
     }
-    self = self_commit(plan, c->mode, &window, &e);
+    self = gated_commit(plan, c->mode, &window, &e);
+    if (!self)
+      self = self_commit(plan, c->mode, &window, &e);
     if (self) {
       c->switch_ns = window;
       committed = self > 0;

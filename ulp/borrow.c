@@ -123,10 +123,16 @@ static int try_thread(struct hj *h, pid_t tid, struct pulp_err *e)
   rc = thread_stop(tid, &group, e);
   if (rc == -ESRCH)
     return 0;
-  /* Only on the borrowed thread (a stopped tracee): every other thread,
-   * the main thread we hold as the lock included, stays filtered. */
-  if (rc == 0 && h->o.suspend_seccomp &&
-      ptrace(PTRACE_SETOPTIONS, tid, 0, PTRACE_O_SUSPEND_SECCOMP) < 0)
+  /* The borrowed thread reports the process's exit while its memory is
+   * still there (PTRACE_EVENT_EXIT), so that a process that exits right
+   * after the runtime committed by itself is told apart from one that
+   * died before (ulp/hijack.c, reap_borrowed). Seccomp is suspended only
+   * on it (a stopped tracee): every other thread, the main thread we
+   * hold as the lock included, stays filtered. */
+  if (rc == 0 &&
+      ptrace(PTRACE_SETOPTIONS, tid, 0,
+             PTRACE_O_TRACEEXIT |
+                 (h->o.suspend_seccomp ? PTRACE_O_SUSPEND_SECCOMP : 0)) < 0)
     rc = errno == EPERM
              ? err_set(e, -EPERM,
                        "--disable-seccomp needs CAP_SYS_ADMIN (and a tool "

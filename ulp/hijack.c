@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +52,24 @@ static int check_control(struct hj *h, struct pulp_control *c,
 #define PTRACE_GET_RSEQ_CONFIGURATION 0x420f
 #endif
 
+/* The process is exiting and the borrowed thread, stopped at its exit,
+ * still has the memory: whether the runtime had committed by itself
+ * decides success (hijack_run). Then it may go on exiting. */
+static void exiting(struct hj *h)
+{
+  uint32_t self = 0;
+  struct iovec l = {&self, sizeof(self)};
+  struct iovec r = {(void *)(uintptr_t)(h->control + CTL(self_committed)),
+                    sizeof(self)};
+
+  if (process_vm_readv(h->tid, &l, 1, &r, 1, 0) == (ssize_t)sizeof(self) &&
+      self) {
+    h->committed = 1;
+    h->st.self_committed = 1;
+  }
+  ptrace(PTRACE_CONT, h->tid, 0, 0);
+}
+
 /* Handles a ptrace stop of the borrowed thread while it runs the runtime:
  * signals are blocked there, so only job control can stop it. */
 static int reap_borrowed(struct hj *h, struct pulp_err *e)
@@ -60,6 +79,10 @@ static int reap_borrowed(struct hj *h, struct pulp_err *e)
   while (waitpid(h->tid, &status, __WALL | WNOHANG) > 0) {
     if (!WIFSTOPPED(status))
       return err_set(e, -ESRCH, "process exited");
+    if (status >> 8 == (SIGTRAP | PTRACE_EVENT_EXIT << 8)) {
+      exiting(h);
+      return err_set(e, -ESRCH, "process exited");
+    }
     if (status >> 16 == PTRACE_EVENT_STOP) {
       ptrace(PTRACE_LISTEN, h->tid, 0, 0);
       return err_set(e, -EAGAIN,
@@ -68,6 +91,27 @@ static int reap_borrowed(struct hj *h, struct pulp_err *e)
                      "continues)");
     }
     ptrace(PTRACE_CONT, h->tid, 0, (void *)(long)WSTOPSIG(status));
+  }
+  return 0;
+}
+
+/* The state, and whether the runtime has committed the plan itself, in
+ * one read: a process may exit right after its own commit (the gated
+ * switch reports it at its instant, before re-pointing the pads), and
+ * what was committed is a success even if DONE is never seen. */
+static int poll_state(struct hj *h, uint32_t *state, struct pulp_err *e)
+{
+  uint8_t buf[CTL(self_committed) + 4];
+  uint32_t self;
+  int rc = proc_read(h->p, h->control, buf, sizeof(buf), e);
+
+  if (rc)
+    return rc;
+  memcpy(state, buf + CTL(state), 4);
+  memcpy(&self, buf + CTL(self_committed), 4);
+  if (self && !h->committed) {
+    h->committed = 1;
+    h->st.self_committed = 1;
   }
   return 0;
 }
@@ -89,8 +133,14 @@ static int wait_state(struct hj *h, unsigned want, uint32_t *state,
   threads_release_job_control();
   for (;;) {
     uint64_t nap;
-    rc = get32(h, CTL(state), state, e);
-    if (rc || want & (1u << *state))
+    rc = poll_state(h, state, e);
+    if (rc) {
+      /* Gone, or going: its exit stop may still say what was committed. */
+      struct pulp_err ignore;
+      reap_borrowed(h, &ignore);
+      break;
+    }
+    if (want & (1u << *state))
       break;
     if (now_ns() > until) {
       rc = -ETIMEDOUT;

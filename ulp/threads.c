@@ -258,6 +258,12 @@ int thread_wait_stop(pid_t tid, int *group_stop, struct pulp_err *e)
                       sig == SIGTTOU;
       return 0;
     }
+    /* The borrowed thread stopped at the process's exit
+     * (PTRACE_O_TRACEEXIT): let it go on exiting. */
+    if (status >> 8 == (SIGTRAP | PTRACE_EVENT_EXIT << 8)) {
+      ptrace(PTRACE_CONT, tid, 0, 0);
+      return err_set(e, -ESRCH, "thread %d exited", tid);
+    }
     /* A signal-delivery stop: deliver it; the interrupt stays pending and
      * stops the thread right after. */
     if (ptrace(PTRACE_CONT, tid, 0, (void *)(long)WSTOPSIG(status)) < 0)

@@ -11,4 +11,5 @@ set(PULP_TOOL_ARCH_LIBS pulp_arch_live_tool CACHE INTERNAL
 set(PULP_RUNTIME_ARCH_SOURCES ${CMAKE_CURRENT_LIST_DIR}/trampoline.S
   ${CMAKE_CURRENT_LIST_DIR}/call_target.c
   ${CMAKE_CURRENT_LIST_DIR}/code_sync.c
+  ${CMAKE_CURRENT_LIST_DIR}/gates.c
   CACHE INTERNAL "live half of the native backend, runtime side")

@@ -10,7 +10,9 @@ REV=$PULP_BUILD_DIR/bench/bench_many_p250.rev
 
 # start_func NAME: func_target with the runtime; sets $NAME_PID.
 start_func() {
-	APP_EXE=$FUNC_TARGET start_app "$1" LD_PRELOAD="$LIBPULP"
+	local name=$1
+	shift
+	APP_EXE=$FUNC_TARGET start_app "$name" LD_PRELOAD="$LIBPULP" "$@"
 }
 
 # vcsw PID TID: voluntary context switches of a thread. A thread blocked
