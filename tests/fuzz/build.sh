@@ -30,8 +30,9 @@ build fuzz_descriptor "$top/tests/fuzz/fuzz_descriptor.c" \
 	"$top/core/descriptor.c" "$top/core/err.c"
 build fuzz_ulp "$top/tests/fuzz/fuzz_ulp.c" "${core[@]}"
 build fuzz_elf "$top/tests/fuzz/fuzz_elf.c" "$top/core/elf_file.c" \
+	"$top/core/sym_match.c" \
 	"$top/arch/layouts.c" "$top/arch/x86_64/layout.c" \
 	"$top/arch/ppc64le/layout.c" "$top/arch/s390x/layout.c" \
 	"$top/core/err.c" -lelf
 build fuzz_engine "$top/tests/fuzz/fuzz_engine.c" "${core[@]}" "${engine[@]}" \
-	"$top/core/elf_file.c" -ldl -lpthread -lelf
+	"$top/core/elf_file.c" "$top/core/sym_match.c" -ldl -lpthread -lelf
