@@ -1,17 +1,26 @@
-/* The process of the consistency-mode tests (docs/apply-protocol.md,
- * "Consistency modes"). WORKERS threads call bench_f1 .. bench_fN of
- * libbench_many (bench/CMakeLists.txt: bench_fI(x) is x + I, its patched
- * version x - I) in a loop and check every result: the old or the new
- * function's, never anything else. The workers make no system call, so
- * their voluntary context switches (/proc/PID/task/TID/status) move only
- * if a tracer stops them: a ptrace stop is a voluntary switch. Beside
- * them: a thread blocked in read() on a pipe nobody writes, a thread in
- * epoll_wait() on an empty set (which a ptrace stop ends with EINTR, never
- * restarted: counted), and a thread that naps (the one the tests borrow
- * with --tid). The main thread answers each line on stdin with
+/* The process of the consistency tests (docs/apply-protocol.md,
+ * "Consistency modes" and "Per-patch switch without stopping threads").
+ * WORKERS threads call bench_f1 .. bench_fN of libbench_many
+ * (bench/CMakeLists.txt: bench_fI(x) is x + I, its patched version x - I)
+ * in a loop and check every result: the old or the new function's, never
+ * anything else. The workers make no system call, so their voluntary
+ * context switches (/proc/PID/task/TID/status) move only if a tracer stops
+ * them: a ptrace stop is a voluntary switch. Beside them: a thread blocked
+ * in read() on a pipe nobody writes, a thread in epoll_wait() on an empty
+ * set (which a ptrace stop ends with EINTR, never restarted: counted), and
+ * a thread that naps (the one the tests borrow with --tid).
  *
- *   calls=C bad=B old=O new=N fnew=K eintr=E reader=T epoll=T sleeper=T
- *   workers=T,T,T
+ * Each worker also checks the per-patch property: during an apply, once
+ * one of its calls returned the new result, no later call of that thread
+ * may return an old one (the reverse during a revert). A thread that calls
+ * f before the instant and g after it legitimately sees old then new; only
+ * new then old (apply) is a violation, which a per-function commit can
+ * produce (f1 switched, f2 not yet) and a per-patch one cannot. stdin
+ * lines: "apply" or "revert" set the direction checked from now on; any
+ * other line is answered with
+ *
+ *   calls=C bad=B viol=V old=O new=N fnew=K eintr=E reader=T epoll=T
+ *   sleeper=T workers=T,T,T
  *
  * where fnew counts the functions that return the new result right now
  * and each T is a thread id. Usage: func_target [N] (default 250). */
@@ -38,9 +47,12 @@ static int (*fn[MAXF + 1])(int);
 static int nfn;
 static pid_t reader_tid, epoll_tid, sleeper_tid, worker_tid[WORKERS];
 static unsigned long eintr;
+/* Direction checked: 1 apply (old -> new only), 2 revert; with a sequence
+ * number so that a worker forgets what it saw before a change. */
+static unsigned phase, phase_seq;
 
 static struct counts {
-  unsigned long calls, bad, old, new_;
+  unsigned long calls, bad, viol, old, new_;
   char pad[64]; /* one cache line each */
 } counts[WORKERS];
 
@@ -49,21 +61,50 @@ static pid_t gettid_(void)
   return (pid_t)syscall(SYS_gettid);
 }
 
+static void bump(unsigned long *v)
+{
+  __atomic_store_n(v, *v + 1, __ATOMIC_RELAXED);
+}
+
 static void *worker(void *arg)
 {
   struct counts *c = arg;
+  unsigned seen = ~0u, dir = 0;
+  int last = 0; /* 0 nothing yet, 1 old, 2 new */
 
   __atomic_store_n(&worker_tid[c - counts], gettid_(), __ATOMIC_RELEASE);
   for (;;)
     for (int i = 1; i <= nfn; i++) {
-      int v = fn[i](X);
-      if (v == X + i)
-        __atomic_store_n(&c->old, c->old + 1, __ATOMIC_RELAXED);
-      else if (v == X - i)
-        __atomic_store_n(&c->new_, c->new_ + 1, __ATOMIC_RELAXED);
-      else
-        __atomic_store_n(&c->bad, c->bad + 1, __ATOMIC_RELAXED);
-      __atomic_store_n(&c->calls, c->calls + 1, __ATOMIC_RELAXED);
+      unsigned s = __atomic_load_n(&phase_seq, __ATOMIC_ACQUIRE);
+      int v, now;
+      if (s != seen) {
+        seen = s;
+        dir = __atomic_load_n(&phase, __ATOMIC_ACQUIRE);
+        last = 0;
+      }
+      v = fn[i](X);
+      if (v == X + i) {
+        now = 1;
+        bump(&c->old);
+      } else if (v == X - i) {
+        now = 2;
+        bump(&c->new_);
+      } else {
+        now = 0;
+        bump(&c->bad);
+      }
+      bump(&c->calls);
+      /* The direction changed during the call (the thread was preempted
+       * across a phase change): this call belongs to no phase. */
+      if (__atomic_load_n(&phase_seq, __ATOMIC_ACQUIRE) != seen) {
+        last = 0;
+        continue;
+      }
+      /* apply: new then old is a step back; revert: old then new. */
+      if (dir && now && last && now != last && (dir == 1) == (now == 1))
+        bump(&c->viol);
+      if (now)
+        last = now;
     }
   return NULL;
 }
@@ -122,11 +163,12 @@ static void answer(void)
 
   for (int i = 1; i <= nfn; i++)
     fnew += fn[i](X) == X - i;
-  printf("calls=%lu bad=%lu old=%lu new=%lu fnew=%d eintr=%lu reader=%d "
-         "epoll=%d sleeper=%d workers=",
+  printf("calls=%lu bad=%lu viol=%lu old=%lu new=%lu fnew=%d eintr=%lu "
+         "reader=%d epoll=%d sleeper=%d workers=",
          sum(offsetof(struct counts, calls)), sum(offsetof(struct counts, bad)),
-         sum(offsetof(struct counts, old)), sum(offsetof(struct counts, new_)),
-         fnew, __atomic_load_n(&eintr, __ATOMIC_RELAXED), (int)reader_tid,
+         sum(offsetof(struct counts, viol)), sum(offsetof(struct counts, old)),
+         sum(offsetof(struct counts, new_)), fnew,
+         __atomic_load_n(&eintr, __ATOMIC_RELAXED), (int)reader_tid,
          (int)epoll_tid, (int)sleeper_tid);
   for (int i = 0; i < WORKERS; i++)
     printf("%s%d", i ? "," : "", (int)worker_tid[i]);
@@ -165,7 +207,12 @@ int main(int argc, char **argv)
          !__atomic_load_n(&epoll_tid, __ATOMIC_ACQUIRE) ||
          !__atomic_load_n(&sleeper_tid, __ATOMIC_ACQUIRE))
     usleep(1000);
-  while (fgets(line, sizeof(line), stdin) && strncmp(line, "quit", 4))
+  while (fgets(line, sizeof(line), stdin) && strncmp(line, "quit", 4)) {
+    if (!strncmp(line, "apply", 5) || !strncmp(line, "revert", 6)) {
+      __atomic_store_n(&phase, line[0] == 'a' ? 1u : 2u, __ATOMIC_RELEASE);
+      __atomic_add_fetch(&phase_seq, 1, __ATOMIC_RELEASE);
+    }
     answer();
+  }
   return 0;
 }

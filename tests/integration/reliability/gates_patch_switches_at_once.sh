@@ -9,11 +9,11 @@
 # --consistency=function, where the functions switch one after another,
 # must show such steps back.
 . "$(dirname "$0")/func_lib.bash"
-: "${GATE_TARGET:?}"
+: "${FUNC_TARGET:?}"
 CYCLES=${GATE_CYCLES:-20}
 [ "$(uname -m)" = x86_64 ] || { echo "SKIP: gates exist on x86_64 only"; exit 77; }
 
-start_gate() { APP_EXE=$GATE_TARGET start_app "$1" LD_PRELOAD="$LIBPULP"; }
+start_gate() { APP_EXE=$FUNC_TARGET start_app "$1" LD_PRELOAD="$LIBPULP"; }
 
 # cycles NAME N [TRIGGER OPTIONS]: N apply/revert cycles, each checked.
 cycles() {

@@ -10,12 +10,12 @@
 # as it should and no call ever returned anything else. Control: the same
 # target with gates disabled (PULP_GATES=0) is stopped for the same patch.
 . "$(dirname "$0")/func_lib.bash"
-: "${GATE_TARGET:?}"
+: "${FUNC_TARGET:?}"
 [ "$(uname -m)" = x86_64 ] || { echo "SKIP: gates exist on x86_64 only"; exit 77; }
 P100=$PULP_BUILD_DIR/bench/bench_many_p100.ulp
 R100=$PULP_BUILD_DIR/bench/bench_many_p100.rev
 
-start_gate() { APP_EXE=$GATE_TARGET start_app "$@"; }
+start_gate() { APP_EXE=$FUNC_TARGET start_app "$@"; }
 
 start_gate s LD_PRELOAD="$LIBPULP"
 ans=$(poke s)
