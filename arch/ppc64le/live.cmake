@@ -1,7 +1,8 @@
 # ppc64le live half (DESIGN.md section 3): register hijacking over ptrace in
 # the tool (regs.c); in the runtime the entry trampoline (trampoline.S,
 # self-restore by rt_sigreturn) and the per-function call trampolines
-# (call_target.c, call_tramp.S: docs/pad-layouts.md). Included from
+# (call_target.c, call_tramp.S: docs/pad-layouts.md) and the gates of the
+# per-patch switch (gate.S, gates.c). Included from
 # arch/CMakeLists.txt; the variables are global so that ulp/ and preload/
 # can use them.
 add_library(pulp_arch_live_tool STATIC ${CMAKE_CURRENT_LIST_DIR}/regs.c)
@@ -13,6 +14,7 @@ set(PULP_TOOL_ARCH_LIBS pulp_arch_live_tool CACHE INTERNAL
 set(PULP_RUNTIME_ARCH_SOURCES ${CMAKE_CURRENT_LIST_DIR}/trampoline.S
   ${CMAKE_CURRENT_LIST_DIR}/call_target.c
   ${CMAKE_CURRENT_LIST_DIR}/code_sync.c
+  ${CMAKE_CURRENT_LIST_DIR}/gate.S
   ${CMAKE_CURRENT_LIST_DIR}/gates.c
   ${CMAKE_CURRENT_LIST_DIR}/call_tramp.S
   CACHE INTERNAL "live half of the native backend, runtime side")

@@ -114,7 +114,8 @@ if [ $have_hijack = 1 ]; then
 	done
 fi
 # The target of tests/integration/degraded (an epoll thread that counts
-# EINTR: every ptrace stop of it shows) with its one-function patch, at
+# EINTR: every ptrace stop of it shows) with its one-function patch (and
+# the 256-function one, which goes through the gates), at
 # the same path as in the build (the .ulp names its objects by path), and
 # the driver that forces the tool's commit: the guest observes whether a
 # commit stopped threads it did not borrow.
@@ -123,7 +124,7 @@ if [ $have_deg = 1 ]; then
 	dg=$build/tests/integration/degraded
 	mkdir -p "$root$dg" &&
 		cp "$dg/deg_target" "$dg/deg_driver" "$dg/libmany.so.1" "$dg/libmany_p.so" \
-			"$dg/many1_p.ulp" "$dg/many1_p.rev" "$root$dg/" &&
+			"$dg/many1_p.ulp" "$dg/many1_p.rev" "$dg/many_p.ulp" "$dg/many_p.rev" "$root$dg/" &&
 		cp -L "$build/preload/libpulp.so.0" "$fxb/libfoo.so.1" "$root$dg/" ||
 		die "degraded test binaries missing in $dg"
 	elfs+=("$root$dg/deg_target" "$root$dg/deg_driver" "$root$dg/libmany.so.1" "$root$dg/libmany_p.so")
