@@ -469,3 +469,16 @@ void ulp_hex(const uint8_t *id, size_t len, char *out)
   }
   out[2 * len] = '\0';
 }
+
+int ulp_same_patch(const struct ulp_patch *a, const struct ulp_patch *b)
+{
+  if (a->patch_build_id_len != b->patch_build_id_len ||
+      memcmp(a->patch_build_id, b->patch_build_id, a->patch_build_id_len) ||
+      strcmp(a->name, b->name) || a->nfuncs != b->nfuncs)
+    return 0;
+  for (size_t i = 0; i < a->nfuncs; i++)
+    if (strcmp(a->funcs[i].old_name, b->funcs[i].old_name) ||
+        strcmp(a->funcs[i].new_name, b->funcs[i].new_name))
+      return 0;
+  return 1;
+}

@@ -91,6 +91,13 @@ int ulp_read_file_ex(const char *path, uint32_t want, struct ulp_patch *p,
 
 void ulp_free(struct ulp_patch *p);
 
+/* Whether a and b describe the same patch: a patch is known by its patch
+ * object's build-id, and two descriptions of one object (two .ulp files
+ * packed from it with other names or functions) are not the same patch:
+ * applying the second while the first is applied is refused, not taken
+ * for "already applied". Compares the name and every function. */
+int ulp_same_patch(const struct ulp_patch *a, const struct ulp_patch *b);
+
 /* Formats a build-id as lowercase hex into out (2*len+1 bytes). */
 void ulp_hex(const uint8_t *id, size_t len, char *out);
 

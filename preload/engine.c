@@ -319,7 +319,16 @@ static int load_patch(const struct pulp_arch_layout *L, struct ulp_patch *u,
   void *h;
   int rc;
 
-  if (list_find_build_id(&txn.next, u->patch_build_id, u->patch_build_id_len)) {
+  if ((p = list_find_build_id(&txn.next, u->patch_build_id,
+                              u->patch_build_id_len))) {
+    if (!ulp_same_patch(&p->ulp, u)) {
+      rc = err_set(e, -EEXIST,
+                   "%s: its patch object is applied as %s, another "
+                   "description of it; revert %s first",
+                   u->name, p->ulp.name, p->ulp.name);
+      ulp_free(u);
+      return rc;
+    }
     rt_log("%s: already applied", u->name);
     ulp_free(u);
     return 0;

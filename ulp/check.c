@@ -23,7 +23,6 @@ int cmd_check(int argc, char **argv)
   struct ulp_patch u;
   struct target tg;
   struct pulp_state *s;
-  char want[2 * ULP_BUILD_ID_MAX + 1];
   pid_t pid = 0;
   int c, quiet = 0, applied = 0, status;
 
@@ -55,9 +54,8 @@ int cmd_check(int argc, char **argv)
     ulp_free(&u);
     return status;
   }
-  ulp_hex(u.patch_build_id, u.patch_build_id_len, want);
   for (uint32_t i = 0; i < s->npatches; i++)
-    applied |= !strcmp(s->patches[i].build_id, want);
+    applied |= target_state_patch_is(&s->patches[i], &u) == 1;
   if (!quiet)
     printf("%s (pid %d): %s %s\n", tg.proc.comm, pid, u.name,
            applied ? "applied" : "not applied");

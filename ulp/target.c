@@ -326,3 +326,18 @@ int target_each_runtime_process(const char *pattern,
   closedir(d);
   return r;
 }
+
+int target_state_patch_is(const struct pulp_state_patch *sp,
+                          const struct ulp_patch *u)
+{
+  char id[2 * ULP_BUILD_ID_MAX + 1];
+
+  ulp_hex(u->patch_build_id, u->patch_build_id_len, id);
+  if (strcmp(sp->build_id, id))
+    return 0;
+  /* The state keeps the name's first bytes only. */
+  return strncmp(sp->name, u->name, sizeof(sp->name) - 1) == 0 &&
+                 sp->nfuncs == u->nfuncs
+             ? 1
+             : -1;
+}

@@ -38,6 +38,13 @@ void target_each_livepatchable(struct target *t,
 
 /* Reads the runtime's published state (seqlock; retried while written)
  * into *out, malloc'd. */
+/* How an applied patch of the published state relates to u: 1 it is u
+ * (same patch object build-id, name and number of functions), -1 the same
+ * patch object applied under another description (another .ulp packed
+ * from it), 0 unrelated (core/ulp_format.h, ulp_same_patch). */
+int target_state_patch_is(const struct pulp_state_patch *sp,
+                          const struct ulp_patch *u);
+
 int target_read_state(struct target *t, struct pulp_state **out,
                       struct pulp_err *e);
 /* The same without the log (left empty): what decisions need. */

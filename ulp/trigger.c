@@ -59,14 +59,18 @@ struct trigger {
 
 /* Which library does this process have to hold for the operation? All of
  * the files' targets, and --revert-all's library. */
-static int in_state(const struct pulp_state *s, const struct ulp_patch *u)
+static int in_state(const struct pulp_state *s, const struct ulp_patch *u,
+                    const char **other)
 {
-  char id[2 * ULP_BUILD_ID_MAX + 1];
-
-  ulp_hex(u->patch_build_id, u->patch_build_id_len, id);
-  for (uint32_t i = 0; i < s->npatches; i++)
-    if (!strcmp(s->patches[i].build_id, id))
+  for (uint32_t i = 0; i < s->npatches; i++) {
+    int r = target_state_patch_is(&s->patches[i], u);
+    if (r == 1)
       return 1;
+    if (r < 0) {
+      *other = s->patches[i].name;
+      return -1;
+    }
+  }
   return 0;
 }
 
@@ -86,7 +90,18 @@ static int check_state(struct trigger *t, struct target *tg, int *done,
   *done = !t->revert_all;
   for (size_t i = 0; !rc && i < t->nfiles; i++) {
     const struct ulp_patch *u = &t->patches[i];
-    int applied = in_state(s, u);
+    const char *other = NULL;
+    int applied = in_state(s, u, &other);
+    /* With --revert-all the other description may be reverted in the
+     * same operation: the runtime decides then (engine.c, load_patch). */
+    if (applied < 0 && u->kind == ULP_KIND_APPLY && !t->revert_all) {
+      rc = err_set(e, -EEXIST,
+                   "%s: its patch object is applied as %s, another "
+                   "description of it; revert %s first",
+                   u->name, other, other);
+      break;
+    }
+    applied = applied != 0;
     for (size_t j = 0; j < i && !applied; j++)
       applied = t->patches[j].kind == ULP_KIND_APPLY &&
                 t->patches[j].patch_build_id_len == u->patch_build_id_len &&
@@ -251,6 +266,14 @@ static int one_process(pid_t pid, void *arg)
       report(t, tg.proc.comm, pid, FAILED, "process exited");
     else
       count_skipped(t);
+    drop_view(&view);
+    target_close(&tg);
+    return 0;
+  }
+  if (rc == -EEXIST) {
+    /* Another description of the patch object is applied: not "nothing
+     * to do" but a request that cannot be honoured as it is. */
+    report(t, tg.proc.comm, pid, FAILED, e.msg);
     drop_view(&view);
     target_close(&tg);
     return 0;
