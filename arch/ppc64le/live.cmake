@@ -16,5 +16,6 @@ set(PULP_RUNTIME_ARCH_SOURCES ${CMAKE_CURRENT_LIST_DIR}/trampoline.S
   ${CMAKE_CURRENT_LIST_DIR}/code_sync.c
   ${CMAKE_CURRENT_LIST_DIR}/gate.S
   ${CMAKE_CURRENT_LIST_DIR}/gates.c
+  ${CMAKE_CURRENT_LIST_DIR}/../gate_pool.c
   ${CMAKE_CURRENT_LIST_DIR}/call_tramp.S
   CACHE INTERNAL "live half of the native backend, runtime side")

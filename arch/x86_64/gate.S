@@ -65,11 +65,12 @@ pulp_gate_slots:
 
 	.section .rodata
 	.balign 8
-	.globl pulp_gate_pool_count
-	.hidden pulp_gate_pool_count
-	.type pulp_gate_pool_count, @object
-pulp_gate_pool_count:
-	.quad PULP_GATES
-	.size pulp_gate_pool_count, 8
+	/* How many gates, and the bytes of each (arch/gate_pool.c). */
+	.globl pulp_gate_geometry
+	.hidden pulp_gate_geometry
+	.type pulp_gate_geometry, @object
+pulp_gate_geometry:
+	.quad PULP_GATES, GATE_SIZE
+	.size pulp_gate_geometry, 16
 
 	.section .note.GNU-stack, "", @progbits
