@@ -9,16 +9,28 @@
  *   REL_MAIN_EXIT      the main thread calls pthread_exit; a worker reads
  *   REL_FORKER         a thread forks without pause; each child checks
  *                      that its control block is free and that its code
- *                      agrees with its published state, then exits */
+ *                      agrees with its published state, then exits
+ *   REL_MDWE           the process forbids itself writable executable
+ *                      memory as systemd's MemoryDenyWriteExecute=yes does
+ *                      (a seccomp filter: mprotect and pkey_mprotect with
+ *                      PROT_EXEC, mmap with PROT_WRITE and PROT_EXEC fail
+ *                      with EPERM), before any thread starts */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -128,10 +140,50 @@ static void *reader(void *arg)
   exit(0);
 }
 
+/* systemd's MemoryDenyWriteExecute=yes, on this machine's native
+ * architecture only (the test runs natively). */
+static int deny_write_execute(void)
+{
+#if defined(__x86_64__)
+#define REL_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__powerpc64__)
+#define REL_AUDIT_ARCH AUDIT_ARCH_PPC64LE
+#elif defined(__s390x__)
+#define REL_AUDIT_ARCH AUDIT_ARCH_S390X
+#endif
+#define ARG2 (offsetof(struct seccomp_data, args[2]))
+  struct sock_filter f[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, REL_AUDIT_ARCH, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mprotect, 2, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pkey_mprotect, 1, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mmap, 2, 5),
+      /* mprotect, pkey_mprotect: PROT_EXEC at all */
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG2),
+      BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 4, 3),
+      /* mmap: PROT_WRITE and PROT_EXEC together */
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG2),
+      BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_WRITE, 0, 1),
+      BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+  };
+  struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
+
+  return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+         prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
 int main(void)
 {
   pthread_t t;
 
+  if (getenv("REL_MDWE") && deny_write_execute()) {
+    perror("rel_target: seccomp");
+    return 2;
+  }
   pthread_create(&t, NULL, heartbeat, NULL);
   if (getenv("REL_VFORK"))
     pthread_create(&t, NULL, vforker, getenv("REL_VFORK"));
