@@ -691,6 +691,31 @@ static int all_zombies(pid_t pid)
   return gone;
 }
 
+/* After a failure: the borrowed thread, still traced because the detach
+ * failed under an exit that was killing it, waits in its exit stop
+ * (PTRACE_O_TRACEEXIT) and holds the whole process back from exiting.
+ * Note what the runtime had committed and let it go. Returns at once when
+ * the thread is no longer ours. */
+static void release_exit_stop(struct hj *h, pid_t tid)
+{
+  for (int i = 0; tid && i < 50; i++) {
+    int status;
+    pid_t r = waitpid(tid, &status, __WALL | WNOHANG);
+    if (r < 0 || (r == tid && !WIFSTOPPED(status)))
+      return; /* not our tracee any more, or gone */
+    if (r == tid && status >> 8 == (SIGTRAP | PTRACE_EVENT_EXIT << 8)) {
+      pid_t held = h->tid;
+      h->tid = tid;
+      exiting(h);
+      h->tid = held;
+      return;
+    }
+    if (r == tid) /* any other stop: let it run on to its exit */
+      ptrace(PTRACE_CONT, tid, 0, 0);
+    sleep_us(1000);
+  }
+}
+
 int hijack_process_gone(pid_t pid)
 {
   /* A process being killed takes a moment to be all zombies: only error
@@ -730,6 +755,8 @@ int hijack_run(struct proc *p, const struct hijack_opts *opts, uint32_t op,
   if (rc == 0)
     rc = call(&h, op, req, reqlen, e);
   threads_release_job_control();
+  if (rc && rc != -EBUSY)
+    release_exit_stop(&h, h.st.tid);
   /* Success is what was committed, not what we could read afterwards;
    * any failure of a process that is gone is its exit (the errors met on
    * the way, from files and memory that vanished, would mislead). */
