@@ -23,8 +23,8 @@ typedef int (*gates_commit_fn)(const struct pulp_plan *plan, uint64_t *ns,
                                struct pulp_err *e);
 
 /* Switches every noted function at once through its gate, committing with
- * commit. Returns 1 when the operation is committed (*switch_ns: the
- * instant itself, the one epoch store), 0 when gates cannot take it and
+ * commit. Returns 1 when the operation is committed (its switch is one
+ * store of the epoch: no window to measure), 0 when gates cannot take it and
  * nothing was written (no gates on this architecture, disabled with
  * PULP_GATES=0 in the environment, pool exhausted, a plan that does not
  * qualify, stores to code denied): the caller commits the direct plan as
@@ -32,6 +32,6 @@ typedef int (*gates_commit_fn)(const struct pulp_plan *plan, uint64_t *ns,
  * right after the instant: from there on the operation is committed, even
  * if the process exits before step C ends. */
 int gates_commit(gates_commit_fn commit, void (*at_instant)(void),
-                 uint64_t *switch_ns, struct pulp_err *e);
+                 struct pulp_err *e);
 
 #endif

@@ -66,20 +66,17 @@ static int cas_state(uint32_t from, uint32_t to)
                                      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
-static uint64_t now_ms(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call */
-  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static uint64_t now_ns(void)
 {
   struct timespec ts;
 
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call */
   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t now_ms(void)
+{
+  return now_ns() / 1000000;
 }
 
 /* Sleeps in rt_sigtimedwait on an empty set: it consumes no signal, and
@@ -242,7 +239,7 @@ static int gated_commit(const struct pulp_plan *plan, uint32_t mode,
   if (!sync_cmd || mode != PULP_MODE_SELF || plan_is_single_switch(plan) ||
       !plan_is_per_function(plan) || !gates_commit)
     return 0;
-  return gates_commit(gate_step, gate_instant, switch_ns, e);
+  return gates_commit(gate_step, gate_instant, e);
 }
 
 /* After the tool wrote the plan through /proc/PID/mem, stores the same
