@@ -52,22 +52,27 @@ static int check_control(struct hj *h, struct pulp_control *c,
 #define PTRACE_GET_RSEQ_CONFIGURATION 0x420f
 #endif
 
-/* The process is exiting and the borrowed thread, stopped at its exit,
+/* The runtime wrote the plan itself: what was committed is a success,
+ * whatever happens to the process next. */
+static void note_self_commit(struct hj *h)
+{
+  h->committed = 1;
+  h->st.self_committed = 1;
+}
+
+/* The process is exiting and tid, the borrowed thread stopped at its exit,
  * still has the memory: whether the runtime had committed by itself
  * decides success (hijack_run). Then it may go on exiting. */
-static void exiting(struct hj *h)
+static void exiting(struct hj *h, pid_t tid)
 {
   uint32_t self = 0;
   struct iovec l = {&self, sizeof(self)};
   struct iovec r = {(void *)(uintptr_t)(h->control + CTL(self_committed)),
                     sizeof(self)};
 
-  if (process_vm_readv(h->tid, &l, 1, &r, 1, 0) == (ssize_t)sizeof(self) &&
-      self) {
-    h->committed = 1;
-    h->st.self_committed = 1;
-  }
-  ptrace(PTRACE_CONT, h->tid, 0, 0);
+  if (process_vm_readv(tid, &l, 1, &r, 1, 0) == (ssize_t)sizeof(self) && self)
+    note_self_commit(h);
+  ptrace(PTRACE_CONT, tid, 0, 0);
 }
 
 /* Handles a ptrace stop of the borrowed thread while it runs the runtime:
@@ -79,8 +84,8 @@ static int reap_borrowed(struct hj *h, struct pulp_err *e)
   while (waitpid(h->tid, &status, __WALL | WNOHANG) > 0) {
     if (!WIFSTOPPED(status))
       return err_set(e, -ESRCH, "process exited");
-    if (status >> 8 == (SIGTRAP | PTRACE_EVENT_EXIT << 8)) {
-      exiting(h);
+    if (thread_exit_stop(status)) {
+      exiting(h, h->tid);
       return err_set(e, -ESRCH, "process exited");
     }
     if (status >> 16 == PTRACE_EVENT_STOP) {
@@ -109,10 +114,8 @@ static int poll_state(struct hj *h, uint32_t *state, struct pulp_err *e)
     return rc;
   memcpy(state, buf + CTL(state), 4);
   memcpy(&self, buf + CTL(self_committed), 4);
-  if (self && !h->committed) {
-    h->committed = 1;
-    h->st.self_committed = 1;
-  }
+  if (self)
+    note_self_commit(h);
   return 0;
 }
 
@@ -534,8 +537,7 @@ static void self_done(struct hj *h)
 {
   struct pulp_err ignore;
 
-  h->committed = 1;
-  h->st.self_committed = 1;
+  note_self_commit(h);
   if (proc_read(h->p, h->control + CTL(switch_ns), &h->st.switch_ns,
                 sizeof(h->st.switch_ns), &ignore))
     h->st.switch_ns = 0;
@@ -703,11 +705,8 @@ static void release_exit_stop(struct hj *h, pid_t tid)
     pid_t r = waitpid(tid, &status, __WALL | WNOHANG);
     if (r < 0 || (r == tid && !WIFSTOPPED(status)))
       return; /* not our tracee any more, or gone */
-    if (r == tid && status >> 8 == (SIGTRAP | PTRACE_EVENT_EXIT << 8)) {
-      pid_t held = h->tid;
-      h->tid = tid;
-      exiting(h);
-      h->tid = held;
+    if (r == tid && thread_exit_stop(status)) {
+      exiting(h, tid);
       return;
     }
     if (r == tid) /* any other stop: let it run on to its exit */

@@ -260,7 +260,7 @@ int thread_wait_stop(pid_t tid, int *group_stop, struct pulp_err *e)
     }
     /* The borrowed thread stopped at the process's exit
      * (PTRACE_O_TRACEEXIT): let it go on exiting. */
-    if (status >> 8 == (SIGTRAP | PTRACE_EVENT_EXIT << 8)) {
+    if (thread_exit_stop(status)) {
       ptrace(PTRACE_CONT, tid, 0, 0);
       return err_set(e, -ESRCH, "thread %d exited", tid);
     }
@@ -291,6 +291,12 @@ static int wait_interruptible(const struct threads *ts, struct pulp_err *e)
     }
   }
   return 0;
+}
+
+int thread_exit_stop(int status)
+{
+  return WIFSTOPPED(status) &&
+         status >> 8 == (SIGTRAP | PTRACE_EVENT_EXIT << 8);
 }
 
 int thread_cont(pid_t tid, int group_stop)

@@ -48,6 +48,10 @@ int thread_wait_stop(pid_t tid, int *group_stop, struct pulp_err *e);
 /* Lets a stopped, seized thread run on, still traced. */
 int thread_cont(pid_t tid, int group_stop);
 
+/* Whether a waitpid status is the stop at the thread's exit
+ * (PTRACE_O_TRACEEXIT, set on the borrowed thread only). */
+int thread_exit_stop(int status);
+
 struct thread_stopped {
   pid_t tid;
   int kept;   /* seized by the caller: stays traced after resume */
