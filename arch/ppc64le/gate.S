@@ -50,9 +50,9 @@
  * (CFA = r1, the return address in LR), so a backtrace taken inside a gate
  * unwinds to the caller. Nothing is generated at run time and the gates
  * are never written: no cross-modifying code, MDWE-safe. */
-#define PULP_GATES 4096
+#include "../gate_data.h"
+
 #define GATE_SIZE 72 /* 17 instructions and one trap */
-#define SLOT_SIZE 24
 #define SLOTS_OFF 128 /* the epoch alone on its cache line, then the slots */
 
 	.abiversion 2
@@ -91,38 +91,9 @@ pulp_gate_pool:
 	.endr
 	.cfi_endproc
 	.size pulp_gate_pool, . - pulp_gate_pool
-	/* Every gate is GATE_SIZE bytes (gates.c computes their addresses). */
+	/* Every gate is GATE_SIZE bytes (arch/gate_pool.c computes their addresses). */
 	.if (. - pulp_gate_pool) - PULP_GATES * GATE_SIZE
 	.error "a gate is not GATE_SIZE bytes"
 	.endif
 
-	.bss
-	/* The instant (core/arch_live.h), alone on its 128-byte cache line,
-	 * then the slots: one block, so that a gate finds the epoch at a
-	 * constant distance from its slot. */
-	.balign 128
-	.globl pulp_gate_epoch
-	.hidden pulp_gate_epoch
-	.type pulp_gate_epoch, @object
-pulp_gate_epoch:
-	.zero SLOTS_OFF
-	.size pulp_gate_epoch, 8
-
-	.globl pulp_gate_slots
-	.hidden pulp_gate_slots
-	.type pulp_gate_slots, @object
-pulp_gate_slots:
-	.zero PULP_GATES * SLOT_SIZE
-	.size pulp_gate_slots, . - pulp_gate_slots
-
-	.section .rodata
-	.balign 8
-	/* How many gates, and the bytes of each (arch/gate_pool.c). */
-	.globl pulp_gate_geometry
-	.hidden pulp_gate_geometry
-	.type pulp_gate_geometry, @object
-pulp_gate_geometry:
-	.quad PULP_GATES, GATE_SIZE
-	.size pulp_gate_geometry, 16
-
-	.section .note.GNU-stack, "", @progbits
+	PULP_GATE_DATA SLOTS_OFF, GATE_SIZE

@@ -27,9 +27,9 @@
  * a gate (a profiler, a signal handler) unwinds to the caller. Nothing is
  * generated at run time and the gates are never written: no
  * cross-modifying code, and this works under MemoryDenyWriteExecute. */
-#define PULP_GATES 4096
+#include "../gate_data.h"
+
 #define GATE_SIZE 32
-#define SLOT_SIZE 24
 
 	.section .text.pulp_gates, "ax", @progbits
 	.balign GATE_SIZE
@@ -55,32 +55,4 @@ pulp_gate_pool:
 	.cfi_endproc
 	.size pulp_gate_pool, . - pulp_gate_pool
 
-	.bss
-	/* The instant (core/arch_live.h), alone on its 256-byte cache line. */
-	.balign 256
-	.globl pulp_gate_epoch
-	.hidden pulp_gate_epoch
-	.type pulp_gate_epoch, @object
-pulp_gate_epoch:
-	.zero 256
-	.size pulp_gate_epoch, 8
-
-	.balign 256
-	.globl pulp_gate_slots
-	.hidden pulp_gate_slots
-	.type pulp_gate_slots, @object
-pulp_gate_slots:
-	.zero PULP_GATES * SLOT_SIZE
-	.size pulp_gate_slots, . - pulp_gate_slots
-
-	.section .rodata
-	.balign 8
-	/* How many gates, and the bytes of each (arch/gate_pool.c). */
-	.globl pulp_gate_geometry
-	.hidden pulp_gate_geometry
-	.type pulp_gate_geometry, @object
-pulp_gate_geometry:
-	.quad PULP_GATES, GATE_SIZE
-	.size pulp_gate_geometry, 16
-
-	.section .note.GNU-stack, "", @progbits
+	PULP_GATE_DATA 256, GATE_SIZE
