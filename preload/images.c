@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/build_id.h"
 #include "core/libname.h"
 
 struct find_ctx {
@@ -26,23 +27,12 @@ static size_t note_build_id(const struct dl_phdr_info *info, uint8_t *out,
 {
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-    const uint8_t *p, *end;
-    if (ph->p_type != PT_NOTE)
-      continue;
-    p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
-    end = p + ph->p_memsz;
-    while (p + sizeof(ElfW(Nhdr)) <= end) {
-      const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)p;
-      const uint8_t *name = p + sizeof(*nh);
-      const uint8_t *desc = name + ((nh->n_namesz + 3) & ~3u);
-      if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
-          memcmp(name, "GNU", 4) == 0) {
-        size_t n = nh->n_descsz < max ? nh->n_descsz : max;
-        memcpy(out, desc, n);
-        return n;
-      }
-      p = desc + ((nh->n_descsz + 3) & ~3u);
-    }
+    size_t k;
+    if (ph->p_type == PT_NOTE &&
+        (k = pulp_notes_build_id(
+             (const uint8_t *)(info->dlpi_addr + ph->p_vaddr), ph->p_memsz,
+             pulp_host_big_endian(), out, max)))
+      return k;
   }
   return 0;
 }
@@ -153,28 +143,6 @@ static int read_at(int fd, uint64_t off, void *buf, size_t len)
   return n == (ssize_t)len ? 0 : -1;
 }
 
-/* The build-id in a note segment's bytes, 0 if none. */
-static size_t notes_build_id(const uint8_t *n, size_t len, int be, uint8_t *id,
-                             size_t max)
-{
-  size_t off = 0;
-
-  while (off <= len && len - off >= 12) {
-    uint64_t namesz = get(n + off, 4, be), descsz = get(n + off + 4, 4, be);
-    uint64_t type = get(n + off + 8, 4, be);
-    uint64_t name = off + 12, desc = name + ((namesz + 3) & ~3ull);
-    if (desc > len || descsz > len - desc)
-      return 0;
-    if (type == NT_GNU_BUILD_ID && namesz == 4 && !memcmp(n + name, "GNU", 4)) {
-      size_t k = descsz < max ? descsz : max;
-      memcpy(id, n + desc, k);
-      return k;
-    }
-    off = desc + ((descsz + 3) & ~3ull);
-  }
-  return 0;
-}
-
 size_t images_file_build_id(int fd, uint8_t *id, size_t max)
 {
   uint8_t eh[64], ph[56], notes[4096];
@@ -206,7 +174,7 @@ size_t images_file_build_id(int fd, uint8_t *id, size_t max)
     size = size < sizeof(notes) ? size : sizeof(notes);
     if (read_at(fd, off, notes, (size_t)size))
       continue;
-    if ((k = notes_build_id(notes, (size_t)size, be, id, max)))
+    if ((k = pulp_notes_build_id(notes, (size_t)size, be, id, max)))
       return k;
   }
   return 0;

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "proc.h"
 
+#include "core/build_id.h"
 #include "core/elf_file.h"
 
 #include <dirent.h>
@@ -504,24 +505,8 @@ static struct image *image_of(const struct proc_map *m, struct image *tmp)
 
 static void read_build_id(struct image *im, const uint8_t *notes, size_t len)
 {
-  size_t off = 0;
-
-  while (off + sizeof(Elf64_Nhdr) <= len) {
-    Elf64_Nhdr nh;
-    size_t name = off + sizeof(nh), desc;
-    memcpy(&nh, notes + off, sizeof(nh));
-    desc = name + ((nh.n_namesz + 3) & ~3u);
-    if (desc + nh.n_descsz > len || desc < name)
-      return;
-    if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
-        !memcmp(notes + name, "GNU", 4)) {
-      im->build_id_len =
-          nh.n_descsz < IMAGE_BUILD_ID_MAX ? nh.n_descsz : IMAGE_BUILD_ID_MAX;
-      memcpy(im->build_id, notes + desc, im->build_id_len);
-      return;
-    }
-    off = desc + ((nh.n_descsz + 3) & ~3u);
-  }
+  im->build_id_len = pulp_notes_build_id(notes, len, pulp_host_big_endian(),
+                                         im->build_id, IMAGE_BUILD_ID_MAX);
 }
 
 /* The soname string, in small reads: it may end close to the end of its

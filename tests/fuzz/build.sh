@@ -17,6 +17,7 @@ core=("$top/core/err.c" "$top/core/sha256.c" "$top/core/ulp_format.c"
 # The runtime's engine with its real neighbours (images, layouts, plan), the
 # message ring, state and switches stubbed in the harness.
 engine=("$top/preload/engine.c" "$top/preload/images.c" "$top/core/plan.c"
+	"$top/core/build_id.c"
 	"$top/arch/layouts.c" "$top/arch/x86_64/layout.c"
 	"$top/arch/ppc64le/layout.c" "$top/arch/s390x/layout.c"
 	"$top/arch/x86_64/call_target.c")
