@@ -301,30 +301,26 @@ int target_each_process(const char *pattern, int (*fn)(pid_t pid, void *arg),
   return r;
 }
 
+struct runtime_filter {
+  int (*fn)(pid_t pid, void *arg);
+  void *arg;
+};
+
+static int if_runtime(pid_t pid, void *arg)
+{
+  const struct runtime_filter *f = arg;
+  char path[64];
+
+  snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+  return maps_runtime(path) ? f->fn(pid, f->arg) : 0;
+}
+
 int target_each_runtime_process(const char *pattern,
                                 int (*fn)(pid_t pid, void *arg), void *arg)
 {
-  DIR *d = opendir("/proc");
-  struct dirent *de;
-  int r = 0;
+  struct runtime_filter f = {fn, arg};
 
-  if (!d)
-    return -errno;
-  while (!r && (de = readdir(d))) {
-    char path[64];
-    pid_t pid;
-
-    if (!isdigit((unsigned char)de->d_name[0]))
-      continue;
-    pid = (pid_t)atoi(de->d_name);
-    if (pid == getpid() || !name_matches(pid, pattern))
-      continue;
-    snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-    if (maps_runtime(path))
-      r = fn(pid, arg);
-  }
-  closedir(d);
-  return r;
+  return target_each_process(pattern, if_runtime, &f);
 }
 
 int target_state_patch_is(const struct pulp_state_patch *sp,
