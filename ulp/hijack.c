@@ -715,6 +715,17 @@ static void release_exit_stop(struct hj *h, pid_t tid)
   }
 }
 
+int hijack_phase_by_name(const char *name)
+{
+  static const char *const names[] = {"call", "prepared", "writing",
+                                      "committed", "done"};
+
+  for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
+    if (!strcmp(name, names[i]))
+      return i;
+  return -1;
+}
+
 int hijack_process_gone(pid_t pid)
 {
   /* A process being killed takes a moment to be all zombies: only error

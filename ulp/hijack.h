@@ -20,6 +20,10 @@ enum hijack_phase {
   HIJACK_AT_DONE,      /* the runtime finished; thread not yet restored */
 };
 
+/* The phase called name ("call", "prepared", "writing", "committed",
+ * "done": how test drivers and benchmarks name them), or -1. */
+int hijack_phase_by_name(const char *name);
+
 struct hijack_opts {
   pid_t tid;                  /* thread to borrow (--tid); 0: choose one */
   unsigned timeout_ms;        /* per wait on the runtime; 0: 10000 */

@@ -25,14 +25,13 @@ struct hooks {
 
 static int phase(const char *s)
 {
-  static const char *const names[] = {"call", "prepared", "writing",
-                                      "committed", "done"};
+  int ph = hijack_phase_by_name(s);
 
-  for (int i = 0; i < 5; i++)
-    if (!strcmp(s, names[i]))
-      return i;
-  fprintf(stderr, "deg_driver: unknown phase %s\n", s);
-  exit(2);
+  if (ph < 0) {
+    fprintf(stderr, "deg_driver: unknown phase %s\n", s);
+    exit(2);
+  }
+  return ph;
 }
 
 static void hook(enum hijack_phase ph, void *arg)
