@@ -52,58 +52,27 @@ void unsafe_code_add(struct unsafe_code *u, uint64_t lo, uint64_t hi,
   u->n++;
 }
 
-/* The ranges of the last libc seen, relative to its load base: a fleet's
- * processes share one libc (same device and inode), whose names are then
- * resolved once. */
-static struct {
-  pthread_mutex_t lock;
-  uint64_t dev, inode;
-  size_t n;
-  struct {
-    uint64_t off, size;
-    const char *name;
-  } r[UNSAFE_CODE_MAX];
-} known = {.lock = PTHREAD_MUTEX_INITIALIZER};
-
 void unsafe_code_load(const struct proc *p, const struct proc_map *maps,
                       size_t n, struct unsafe_code *u)
 {
   const struct proc_map *libc = NULL;
-  uint64_t base, lo, hi;
 
   memset(u, 0, sizeof(*u));
   for (size_t i = 0; i < n && !libc; i++)
     if (!strncmp(base_name(maps[i].path), "libc.so", 7))
       libc = &maps[i];
-  if (!libc || proc_object_range(maps, n, libc->path, &base, &lo, &hi) != 0)
+  if (!libc)
     return;
-  pthread_mutex_lock(&known.lock);
-  if (!libc->inode || known.dev != libc->dev || known.inode != libc->inode) {
-    known.n = 0;
-    known.dev = known.inode = 0;
-    for (size_t i = 0; i < sizeof(unsafe_functions) / sizeof(*unsafe_functions);
-         i++) {
-      uint64_t addr, size;
-      if (proc_symbol_sized(p, maps, n, libc->path, unsafe_functions[i], &addr,
-                            &size, NULL) == 0 &&
-          size && addr >= base && known.n < UNSAFE_CODE_MAX) {
-        known.r[known.n].off = addr - base;
-        known.r[known.n].size = size;
-        known.r[known.n++].name = unsafe_functions[i];
-      }
-    }
-    /* Remembered when the process was there all along: one that exited
-     * meanwhile may have answered only part of the names. */
-    uint32_t magic;
-    if (known.n && proc_read(p, base, &magic, sizeof(magic), NULL) == 0) {
-      known.dev = libc->dev;
-      known.inode = libc->inode;
-    }
+  /* proc.c reads libc's symbols once per file for the run (a fleet's
+   * processes share one libc): each name is a lookup in memory. */
+  for (size_t i = 0; i < sizeof(unsafe_functions) / sizeof(*unsafe_functions);
+       i++) {
+    uint64_t addr, size;
+    if (proc_symbol_sized(p, maps, n, libc->path, unsafe_functions[i], &addr,
+                          &size, NULL) == 0 &&
+        size)
+      unsafe_code_add(u, addr, addr + size, unsafe_functions[i]);
   }
-  for (size_t i = 0; i < known.n; i++)
-    unsafe_code_add(u, base + known.r[i].off,
-                    base + known.r[i].off + known.r[i].size, known.r[i].name);
-  pthread_mutex_unlock(&known.lock);
   u->nlibc = u->n;
 }
 
